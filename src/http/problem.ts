@@ -1,0 +1,92 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+
+import { AppError, ERRORS, type ErrorCode, type ProblemExtras } from './errors.js'
+
+export const PROBLEM_TYPE = 'application/problem+json'
+
+// Problem types are URNs: stable identifiers that need no web page to exist.
+export function problemType(code: ErrorCode): string {
+  return `urn:ouverture:problem:${code.toLowerCase().replaceAll('_', '-')}`
+}
+
+export interface ProblemBody extends ProblemExtras {
+  type: string
+  title: string
+  status: number
+  code: ErrorCode
+  detail: string
+  instance: string
+  request_id: string
+}
+
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  code: ErrorCode,
+  detail: string,
+  extras: ProblemExtras = {}
+): FastifyReply {
+  const { status, title } = ERRORS[code]
+  const body: ProblemBody = {
+    type: problemType(code),
+    title,
+    status,
+    code,
+    detail,
+    instance: request.url.split('?')[0] ?? request.url,
+    request_id: request.id,
+    ...extras
+  }
+
+  return reply.code(status).type(PROBLEM_TYPE).send(body)
+}
+
+// Fastify's own 4xx errors, mapped to our codes; anything else is internal.
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'UPLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BODY_INVALID',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BODY_INVALID',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BODY_INVALID',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_REQ_FILE_TOO_LARGE: 'UPLOAD_TOO_LARGE',
+  FST_PARTS_LIMIT: 'BODY_INVALID',
+  FST_FILES_LIMIT: 'BODY_INVALID',
+  FST_PROTO_VIOLATION: 'BODY_INVALID'
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      request.log.info({ code: error.code }, error.message)
+      return sendProblem(reply, request, error.code, error.message, error.extras)
+    }
+
+    if (error.validation) {
+      const errors = error.validation.map((v) => ({
+        path: `${error.validationContext ?? ''}${v.instancePath}`,
+        message: v.message ?? 'is not valid'
+      }))
+      return sendProblem(reply, request, 'VALIDATION_FAILED', error.message, { errors })
+    }
+
+    const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code]
+    if (mapped !== undefined) {
+      return sendProblem(reply, request, mapped, error.message)
+    }
+
+    // Unknown errors: the details go to the log only, with the request id the
+    // client sees, so a report can be matched without leaking SQL or paths.
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      request.log.info({ err: error }, 'client error')
+      return sendProblem(reply, request, 'VALIDATION_FAILED', ERRORS.VALIDATION_FAILED.title)
+    }
+
+    request.log.error({ err: error }, 'internal error')
+    return sendProblem(reply, request, 'INTERNAL', 'An unexpected error occurred.')
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    return sendProblem(reply, request, 'ROUTE_NOT_FOUND', `No route for ${request.method}.`)
+  })
+}

@@ -1,0 +1,93 @@
+// Byte counters gathered over a whole upload in constant memory: what the binary check
+// and the single-byte code page choice need, and nothing per row.
+
+// Class of a byte as the neighbour of a non-ASCII byte. The code page scoring asks
+// "is this accented letter inside a lowercase word, an uppercase word, between digits…".
+export const LOWER = 0
+export const UPPER = 1
+export const DIGIT = 2
+export const SPACE = 3 // also tab, CR, LF and the start or end of the file
+export const PUNCT = 4
+export const HIGH = 5
+export const NEIGHBOUR_CLASSES = 6
+
+const BYTE_CLASS = new Uint8Array(256).fill(PUNCT)
+for (let b = 0; b < 256; b++) {
+  if (b >= 0x61 && b <= 0x7a) BYTE_CLASS[b] = LOWER
+  else if (b >= 0x41 && b <= 0x5a) BYTE_CLASS[b] = UPPER
+  else if (b >= 0x30 && b <= 0x39) BYTE_CLASS[b] = DIGIT
+  else if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) BYTE_CLASS[b] = SPACE
+  else if (b >= 0x80) BYTE_CLASS[b] = HIGH
+}
+
+// Control characters that never occur in text: everything below 0x20 except tab, LF,
+// FF and CR, plus DEL.
+const IS_CONTROL = new Uint8Array(256)
+for (let b = 0; b < 0x20; b++) IS_CONTROL[b] = 1
+IS_CONTROL[0x09] = 0
+IS_CONTROL[0x0a] = 0
+IS_CONTROL[0x0c] = 0
+IS_CONTROL[0x0d] = 0
+IS_CONTROL[0x7f] = 1
+
+export const HEAD_SIZE = 1024
+
+// Index of (high byte, previous class, next class) in the context histogram.
+export function contextIndex(byte: number, previous: number, next: number): number {
+  return ((byte - 0x80) * NEIGHBOUR_CLASSES + previous) * NEIGHBOUR_CLASSES + next
+}
+
+export class ByteStats {
+  total = 0
+  controls = 0
+  nulEven = 0
+  nulOdd = 0
+  headNul = 0
+  headControls = 0
+
+  // 128 high bytes × 6 × 6 neighbour classes: 4 608 counters whatever the file size.
+  readonly context = new Uint32Array(128 * NEIGHBOUR_CLASSES * NEIGHBOUR_CLASSES)
+
+  #previous = SPACE
+  #pendingByte = -1
+  #pendingPrevious = SPACE
+
+  update(chunk: Buffer): void {
+    let offset = this.total
+    for (const b of chunk) {
+      if (IS_CONTROL[b] === 1) {
+        this.controls++
+        if (offset < HEAD_SIZE) this.headControls++
+        if (b === 0) {
+          if ((offset & 1) === 0) this.nulEven++
+          else this.nulOdd++
+          if (offset < HEAD_SIZE) this.headNul++
+        }
+      }
+
+      const cls = BYTE_CLASS[b] ?? PUNCT
+      if (this.#pendingByte >= 0) {
+        const index = contextIndex(this.#pendingByte, this.#pendingPrevious, cls)
+        this.context[index] = (this.context[index] ?? 0) + 1
+        this.#pendingByte = -1
+      }
+      if (b >= 0x80) {
+        this.#pendingByte = b
+        this.#pendingPrevious = this.#previous
+      }
+
+      this.#previous = cls
+      offset++
+    }
+    this.total = offset
+  }
+
+  // The end of the file is the right-hand neighbour of a high byte in last position.
+  finish(): void {
+    if (this.#pendingByte < 0) return
+
+    const index = contextIndex(this.#pendingByte, this.#pendingPrevious, SPACE)
+    this.context[index] = (this.context[index] ?? 0) + 1
+    this.#pendingByte = -1
+  }
+}

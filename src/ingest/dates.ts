@@ -1,0 +1,198 @@
+import { digitAt, isDigit } from './values.js'
+
+// Dates and ISO 8601 timestamps, checked against the calendar (see values.ts for how
+// the recognisers are written).
+
+const SPACE = 0x20
+const PLUS = 0x2b
+const MINUS = 0x2d
+const DOT = 0x2e
+const SLASH = 0x2f
+const COLON = 0x3a
+
+export interface DateShape {
+  order: 'ymd' | 'dmy'
+  separator: '-' | '/' | '.'
+  year: number
+  month: number
+  day: number
+}
+
+export const newDateShape = (): DateShape =>
+  ({ order: 'ymd', separator: '-', year: 0, month: 0, day: 0 })
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+
+// Year 0 does not exist for PostgreSQL; 31/02 and 29/02/2023 do not exist at all.
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false
+  if (month === 2 && day === 29) return isLeapYear(year)
+  return day <= (DAYS_IN_MONTH[month - 1] ?? 0)
+}
+
+function readYear(s: string, i: number): number {
+  const a = digitAt(s, i)
+  const b = digitAt(s, i + 1)
+  const c = digitAt(s, i + 2)
+  const d = digitAt(s, i + 3)
+  return a < 0 || b < 0 || c < 0 || d < 0 ? -1 : a * 1000 + b * 100 + c * 10 + d
+}
+
+function readTwoDigits(s: string, i: number): number {
+  const a = digitAt(s, i)
+  const b = digitAt(s, i + 1)
+  return a < 0 || b < 0 ? -1 : a * 10 + b
+}
+
+// Day and month of a dmy date take one or two digits (`4/3/2024`, `04/03/2024`).
+const digitWidth = (s: string, i: number): number => (isDigit(s.charCodeAt(i + 1)) ? 2 : 1)
+
+const readDigits = (s: string, i: number, width: number): number =>
+  width === 2 ? readTwoDigits(s, i) : digitAt(s, i)
+
+const separatorOf = (c: number): DateShape['separator'] | null =>
+  c === MINUS ? '-' : c === SLASH ? '/' : c === DOT ? '.' : null
+
+// `2024-03-04` and `2024/03/04` (ymd, two-digit month and day); `04/03/2024`, `4-3-2024`,
+// `26.05.2014` (dmy, one or two digits). Years have four digits: `04/03/24` is ambiguous.
+export function scanDate(s: string, out: DateShape): boolean {
+  const n = s.length
+  if (n < 8 || n > 10) return false
+
+  if (n === 10 && readYear(s, 0) >= 0) {
+    const separator = separatorOf(s.charCodeAt(4))
+    if (separator === null || separator === '.' || s.charCodeAt(7) !== s.charCodeAt(4)) {
+      return false
+    }
+    out.order = 'ymd'
+    out.separator = separator
+    out.year = readYear(s, 0)
+    out.month = readTwoDigits(s, 5)
+    out.day = readTwoDigits(s, 8)
+    return isCalendarDate(out.year, out.month, out.day)
+  }
+
+  let i = digitWidth(s, 0)
+  const day = readDigits(s, 0, i)
+  const separator = separatorOf(s.charCodeAt(i))
+  if (day < 0 || separator === null) return false
+
+  const separatorCode = s.charCodeAt(i++)
+  const monthWidth = digitWidth(s, i)
+  const month = readDigits(s, i, monthWidth)
+  i += monthWidth
+  if (month < 0 || s.charCodeAt(i++) !== separatorCode || n - i !== 4) return false
+
+  out.order = 'dmy'
+  out.separator = separator
+  out.year = readYear(s, i)
+  out.month = month
+  out.day = day
+  return isCalendarDate(out.year, out.month, out.day)
+}
+
+export const dateKey = (d: DateShape): number => d.year * 10000 + d.month * 100 + d.day
+
+export function canonicalDate(d: DateShape): string {
+  const pad = (v: number) => (v < 10 ? '0' : '') + String(v)
+  return `${String(d.year).padStart(4, '0')}-${pad(d.month)}-${pad(d.day)}`
+}
+
+export interface TimestampShape {
+  // An explicit `Z` or `±hh:mm`; without one the time is a wall-clock time.
+  offset: boolean
+  // Milliseconds since 1970 (offset applied when present), to track min and max.
+  epochMs: number
+  // Where the offset starts in the value (its length when there is none).
+  offsetStart: number
+}
+
+export const newTimestampShape = (): TimestampShape =>
+  ({ offset: false, epochMs: 0, offsetStart: 0 })
+
+// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil).
+// Date.UTC would do, but maps the years 0–99 to 1900–1999.
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468
+}
+
+// Reads `Z`, `±hh`, `±hhmm` or `±hh:mm` from `i` to the end; minutes east of UTC, or NaN.
+function readOffset(s: string, i: number): number {
+  const n = s.length
+  const c = s.charCodeAt(i)
+  if (c === 0x5a || c === 0x7a) return i + 1 === n ? 0 : NaN
+  if (c !== PLUS && c !== MINUS) return NaN
+
+  const hours = readTwoDigits(s, i + 1)
+  let minutes = 0
+  if (n === i + 6 && s.charCodeAt(i + 3) === COLON) minutes = readTwoDigits(s, i + 4)
+  else if (n === i + 5) minutes = readTwoDigits(s, i + 3)
+  else if (n !== i + 3) return NaN
+
+  if (hours < 0 || hours > 15 || minutes < 0 || minutes > 59) return NaN
+  return (c === MINUS ? -1 : 1) * (hours * 60 + minutes)
+}
+
+// ISO 8601: `2024-03-04T10:20:30Z`, `2024-03-04 10:20:30.123+02:00`, `2024-05-26 00:00:00`.
+// Seconds and fraction are optional; a `T` or a space separates date and time.
+export function scanTimestamp(s: string, out: TimestampShape): boolean {
+  const n = s.length
+  const sep = s.charCodeAt(10)
+  if (n < 16 || (sep !== 0x54 && sep !== SPACE)) return false
+  if (s.charCodeAt(4) !== MINUS || s.charCodeAt(7) !== MINUS || s.charCodeAt(13) !== COLON) {
+    return false
+  }
+
+  const year = readYear(s, 0)
+  const month = readTwoDigits(s, 5)
+  const day = readTwoDigits(s, 8)
+  const hour = readTwoDigits(s, 11)
+  const minute = readTwoDigits(s, 14)
+  if (!isCalendarDate(year, month, day) || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+    return false
+  }
+
+  let i = 16
+  let second = 0
+  let millis = 0
+  if (s.charCodeAt(i) === COLON) {
+    second = readTwoDigits(s, i + 1)
+    if (second < 0 || second > 59) return false
+    i += 3
+    if (s.charCodeAt(i) === DOT) {
+      const fractionStart = ++i
+      let scale = 1000
+      for (let d = digitAt(s, i); d >= 0 && i - fractionStart < 9; d = digitAt(s, ++i)) {
+        scale /= 10
+        millis += d * scale
+      }
+      if (i === fractionStart) return false
+    }
+  }
+
+  out.offsetStart = i
+  out.offset = i < n
+  const offsetMinutes = out.offset ? readOffset(s, i) : 0
+  if (Number.isNaN(offsetMinutes)) return false
+
+  const localMs = ((hour * 60 + minute) * 60 + second) * 1000 + Math.floor(millis)
+  out.epochMs = daysFromCivil(year, month, day) * 86_400_000 + localMs - offsetMinutes * 60_000
+  return true
+}
+
+// `2024-03-04 10:20:30+0200` → `2024-03-04T10:20:30+02:00`.
+export function canonicalTimestamp(s: string, shape: TimestampShape): string {
+  const local = `${s.slice(0, 10)}T${s.slice(11, shape.offsetStart)}`
+  if (!shape.offset) return local
+
+  const offset = s.slice(shape.offsetStart)
+  if (offset === 'Z' || offset === 'z') return `${local}Z`
+  const digits = offset.replace(':', '')
+  return `${local}${digits.slice(0, 3)}:${digits.length > 3 ? digits.slice(3) : '00'}`
+}

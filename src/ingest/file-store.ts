@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs'
+import path from 'node:path'
+import { Transform, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+
+import { AppError } from '../http/errors.js'
+
+export interface StoredFile {
+  key: string
+  size: number
+  sha256: string
+}
+
+// Original files as uploaded, on local disk, one per revision. Written under a
+// temporary name and renamed when complete, so a crash never leaves a file that
+// looks whole.
+export class FileStore {
+  constructor(readonly dir: string) {}
+
+  async init(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true })
+  }
+
+  // Streams `body` to disk while hashing and counting it, and passes every chunk
+  // to `inspect` (the encoding detector) on the way: one pass, constant memory.
+  async write(
+    key: string,
+    body: Readable,
+    maxBytes: number,
+    inspect: (chunk: Buffer) => void
+  ): Promise<StoredFile> {
+    const hash = createHash('sha256')
+    let size = 0
+
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length
+        if (size > maxBytes) {
+          done(new AppError('UPLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes.`))
+          return
+        }
+        hash.update(chunk)
+        inspect(chunk)
+        done(null, chunk)
+      }
+    })
+
+    const final = this.path(key)
+    const partial = `${final}.partial`
+    try {
+      await pipeline(body, meter, createWriteStream(partial, { flags: 'wx' }))
+      await fs.rename(partial, final)
+    } catch (error) {
+      await fs.rm(partial, { force: true })
+      throw error
+    }
+
+    return { key, size, sha256: hash.digest('hex') }
+  }
+
+  open(key: string, start = 0, end?: number): Readable {
+    return createReadStream(this.path(key), end === undefined ? { start } : { start, end })
+  }
+
+  async remove(key: string): Promise<void> {
+    await fs.rm(this.path(key), { force: true })
+  }
+
+  async keys(): Promise<string[]> {
+    const names = await fs.readdir(this.dir)
+    return names.filter((n) => !n.startsWith('.'))
+  }
+
+  // Keys are revision ids that we generate, never user text; the check keeps a
+  // corrupted database value from pointing outside the folder.
+  private path(key: string): string {
+    if (!/^[0-9a-f-]{36}(\.partial)?$/.test(key)) throw new Error(`bad file key ${key}`)
+    return path.join(this.dir, key)
+  }
+}

@@ -1,0 +1,146 @@
+import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import type { Writable } from 'node:stream'
+
+import { columnSql, literalSql, tableSql } from './identifiers.js'
+import type { InferredFormat } from './infer.js'
+
+// SQL over the per-revision tables. These run on one dedicated client inside the
+// load's transaction: if the process dies half-way, PostgreSQL rolls the whole
+// table back and nothing half-built remains.
+
+export async function createTextTable(
+  client: pg.PoolClient,
+  table: string,
+  columns: string[]
+): Promise<void> {
+  const defs = columns.map((c) => `${columnSql(c)} text`).join(', ')
+  await client.query(`create table ${tableSql(table)} (_row bigint not null, ${defs})`)
+}
+
+export function copyRows(client: pg.PoolClient, table: string, columns: string[]): Writable {
+  const list = ['_row', ...columns.map(columnSql)].join(', ')
+  return client.query(copyFrom(`copy ${tableSql(table)} (${list}) from stdin`))
+}
+
+export interface Conversion {
+  physical: string
+  format: InferredFormat
+}
+
+// Rows are loaded as text while their types are inferred from every value;
+// once the whole file is read, one ALTER rewrites the table with each column
+// converted to its type. The inference already checked every value, so these
+// conversions cannot fail on data they have not seen.
+export async function convertColumns(
+  client: pg.PoolClient,
+  table: string,
+  conversions: Conversion[],
+  nullMarkers: string[]
+): Promise<void> {
+  const clauses = conversions
+    .filter((c) => c.format.type !== 'text')
+    .map((c) => {
+      const expr = conversionSql(columnSql(c.physical), c.format, nullMarkers)
+      return `alter column ${columnSql(c.physical)} type ${sqlType(c.format)} using ${expr}`
+    })
+
+  if (clauses.length > 0) {
+    await client.query(`alter table ${tableSql(table)} ${clauses.join(', ')}`)
+  }
+  await client.query(`alter table ${tableSql(table)} add primary key (_row)`)
+}
+
+export function sqlType(format: InferredFormat): string {
+  switch (format.type) {
+    case 'integer': return 'bigint'
+    case 'decimal': return 'numeric'
+    case 'date': return 'date'
+    case 'timestamp': return format.offset ? 'timestamptz' : 'timestamp'
+    case 'boolean': return 'boolean'
+    case 'text': return 'text'
+  }
+}
+
+// Thousands separators a French export may use: space, no-break space, narrow
+// no-break space; and the euro sign some spreadsheets append.
+const STRIP = `' ' || chr(160) || chr(8239) || chr(8364)`
+
+function conversionSql(col: string, format: InferredFormat, nullMarkers: string[]): string {
+  const value = valueSql(col, format)
+  if (nullMarkers.length === 0) return value
+  return `case when ${col} in (${nullMarkers.map(literalSql).join(', ')}) then null ` +
+    `else ${value} end`
+}
+
+function valueSql(col: string, format: InferredFormat): string {
+  switch (format.type) {
+    case 'integer':
+      return `translate(${col}, ${STRIP}, '')::bigint`
+    case 'decimal': {
+      const bare = `translate(${col}, ${STRIP}, '')`
+      return format.decimalMark === ',' ? `replace(${bare}, ',', '.')::numeric` : `${bare}::numeric`
+    }
+    case 'date': {
+      const sep = format.separator
+      const pattern = format.order === 'dmy' ? `DD${sep}MM${sep}YYYY` : `YYYY${sep}MM${sep}DD`
+      return `to_date(${col}, ${literalSql(pattern)})`
+    }
+    case 'timestamp':
+      return `${col}::${format.offset ? 'timestamptz' : 'timestamp'}`
+    case 'boolean':
+      return `lower(${col}) in ('true', 'oui', 'vrai')`
+    case 'text':
+      return col
+  }
+}
+
+export async function dropTable(client: pg.PoolClient | pg.Pool, table: string): Promise<void> {
+  await client.query(`drop table if exists ${tableSql(table)}`)
+}
+
+export async function listIngestTables(pool: pg.Pool): Promise<string[]> {
+  const result = await pool.query<{ name: string }>(
+    `select tablename as name from pg_tables where schemaname = 'ingest'`
+  )
+  return result.rows.map((r) => r.name)
+}
+
+// Whether the last row is a spreadsheet total: every non-numeric cell empty, at
+// least one number, and each of its numbers equal to the sum of its column over
+// all the rows above. The sum makes a false positive all but impossible.
+export async function lastRowIsTotal(
+  client: pg.PoolClient,
+  table: string,
+  lastRow: number,
+  numeric: string[],
+  others: string[]
+): Promise<boolean> {
+  if (numeric.length === 0 || lastRow < 3) return false
+  const l = (c: string) => `l.${columnSql(c)}`
+  const empty = others.map((c) => `${l(c)} is null`)
+  const someNumber = numeric.map((c) => `${l(c)} is not null`).join(' or ')
+  const sums = numeric.map((c) => `(${l(c)} is null or ${l(c)} = s.${columnSql(c)})`)
+  const result = await client.query<{ total: boolean | null }>(
+    `select ${[...empty, `(${someNumber})`, ...sums].join(' and ')} as total
+     from (select * from ${tableSql(table)} where _row = $1) l,
+          (select ${numeric.map((c) => `sum(${columnSql(c)}) as ${columnSql(c)}`).join(', ')}
+           from ${tableSql(table)} where _row < $1) s`,
+    [lastRow]
+  )
+  return result.rows[0]?.total === true
+}
+
+export async function deleteRow(client: pg.PoolClient, table: string, row: number) {
+  await client.query(`delete from ${tableSql(table)} where _row = $1`, [row])
+}
+
+export async function columnStats(client: pg.PoolClient, table: string, column: string) {
+  const c = columnSql(column)
+  const result = await client.query<{ nulls: number; min: string | null; max: string | null }>(
+    `select (count(*) - count(${c}))::int as nulls, min(${c})::text as min,
+       max(${c})::text as max
+     from ${tableSql(table)}`
+  )
+  return result.rows[0] ?? { nulls: 0, min: null, max: null }
+}

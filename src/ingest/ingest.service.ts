@@ -1,0 +1,132 @@
+import type { Readable } from 'node:stream'
+
+import type pg from 'pg'
+import type { FastifyBaseLogger as Logger } from 'fastify'
+
+import type { Db } from '../db/database.js'
+import { AppError } from '../http/errors.js'
+import { sniffFile } from './sniff-file.js'
+import { EncodingDetector } from './encoding.js'
+import type { FileStore } from './file-store.js'
+import { tableNameFor } from './identifiers.js'
+import { convertColumns, dropTable } from './ingest-table.queries.js'
+import { copyFileIntoTable, type Limits } from './loader.js'
+import type { StoredColumn } from './revision.model.js'
+import { buildReport } from './revision.report.js'
+import { type ColumnOutcome, removeTotalRow } from './total-row.js'
+import {
+  insertRevision,
+  markRevisionFailed,
+  recordStoredFile,
+  supersedeOldRevisions,
+  switchToRevision
+} from './revision.queries.js'
+
+export interface IngestDeps {
+  db: Db
+  pool: pg.Pool
+  files: FileStore
+  log: Logger
+  limits: Limits & { maxUploadBytes: number; revisionsKept: number }
+  nullMarkers: string[]
+}
+
+export interface Upload {
+  resourceId: string
+  fileName: string
+  mediaType: string
+  createdBy: string | null
+  body: Readable
+}
+
+// One upload, from the socket to a served revision: store the original while
+// hashing it and detecting its encoding, then load it into a new table and
+// switch the resource to it in one transaction. On any failure the revision is
+// marked failed with the reason, and the resource keeps serving what it served.
+export async function ingestUpload(deps: IngestDeps, upload: Upload) {
+  const started = Date.now()
+  const revisionId = await insertRevision(deps.db, upload)
+  const log = deps.log.child({ revision: revisionId, resource: upload.resourceId })
+  log.info({ file: upload.fileName }, 'ingest started')
+
+  try {
+    const result = await storeAndLoad(deps, upload, revisionId, log)
+    const ms = Date.now() - started
+    log.info({ rows: result.rowCount, bytes: result.bytes, ms }, 'ingest done')
+    return revisionId
+  } catch (error) {
+    const problem = error instanceof AppError ? error : null
+    await markRevisionFailed(deps.db, revisionId, {
+      code: problem?.code ?? 'INTERNAL',
+      detail: problem?.message ?? 'The load failed unexpectedly.',
+      ...(problem?.extras ?? {})
+    })
+    await deps.files.remove(revisionId)
+    log.info({ code: problem?.code ?? 'INTERNAL', ms: Date.now() - started }, 'ingest failed')
+    throw error
+  }
+}
+
+function storedColumn(c: ReturnType<typeof buildReport>['columns'][number]): StoredColumn {
+  const zoned = 'offset' in c.format ? { zoned: c.format.offset } : {}
+  return { name: c.name, label: c.label, physical: c.physical, type: c.type, ...zoned }
+}
+
+async function storeAndLoad(deps: IngestDeps, upload: Upload, revisionId: string, log: Logger) {
+  const detector = new EncodingDetector()
+  const stored = await deps.files.write(
+    revisionId,
+    upload.body,
+    deps.limits.maxUploadBytes,
+    (chunk) => detector.update(chunk)
+  )
+  await recordStoredFile(deps.db, revisionId, stored)
+
+  if (stored.size === 0) throw new AppError('CSV_EMPTY', 'The uploaded file has no content.')
+  const encoding = detector.finish()
+  if (encoding.binary) {
+    throw new AppError('CSV_NOT_TEXT', 'The file holds binary data; upload it as CSV text.')
+  }
+
+  const dialect = await sniffFile(deps.files, revisionId, encoding, stored.size)
+  const table = tableNameFor(revisionId)
+  const client = await deps.pool.connect()
+  let broken = true
+  try {
+    await client.query('begin')
+    const parsed = await copyFileIntoTable(
+      client, deps.files, revisionId, table, encoding, dialect, deps.limits, deps.nullMarkers
+    )
+
+    const outcomes: ColumnOutcome[] = parsed.columns.map((c) => {
+      const stats = c.inferrer.result()
+      const { format, nullCount, min, max } = stats
+      return { physical: c.physical, format, nullCount, min, max }
+    })
+    await convertColumns(client, table, outcomes, deps.nullMarkers)
+    const rowCount = await removeTotalRow(client, table, parsed, outcomes)
+
+    const report = buildReport(encoding, dialect, parsed, outcomes, rowCount)
+    await switchToRevision(client, {
+      id: revisionId,
+      resourceId: upload.resourceId,
+      table,
+      rowCount,
+      columns: report.columns.map(storedColumn),
+      report
+    })
+
+    const old = await supersedeOldRevisions(client, upload.resourceId, deps.limits.revisionsKept)
+    for (const o of old) if (o.table_name !== null) await dropTable(client, o.table_name)
+    await client.query('commit')
+    broken = false
+
+    for (const o of old) if (o.storage_path !== null) await deps.files.remove(o.storage_path)
+    return { rowCount, bytes: stored.size }
+  } finally {
+    // On failure the connection is destroyed rather than reused: PostgreSQL then
+    // rolls back the transaction, whatever state COPY left it in.
+    client.release(broken)
+    if (broken) log.debug('load transaction abandoned')
+  }
+}

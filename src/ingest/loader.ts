@@ -1,0 +1,244 @@
+import { once } from 'node:events'
+import type { Writable } from 'node:stream'
+import { finished } from 'node:stream/promises'
+
+import { CsvError, parse } from 'csv-parse'
+import type pg from 'pg'
+
+import { AppError } from '../http/errors.js'
+import { copyField } from './copy-text.js'
+import { type Dialect, isBlankRecord, sameAsHeader } from './dialect.js'
+import { type EncodingResult, decodeStream } from './encoding.js'
+import type { FileStore } from './file-store.js'
+import { type ColumnName, columnNames } from './headers.js'
+import { physicalColumn } from './identifiers.js'
+import { ColumnInferrer, normaliseCell } from './infer.js'
+import { copyRows, createTextTable } from './ingest-table.queries.js'
+import { WarningLog } from './report.js'
+
+export interface Limits {
+  maxColumns: number
+  maxCellBytes: number
+}
+
+export interface ParsedTable {
+  columns: Array<ColumnName & { physical: string; inferrer: ColumnInferrer }>
+  rowCount: number
+  headerLine: number
+  // The line where the last data row starts.
+  lastLine: number
+  skipped: { blank: number; repeatedHeader: number }
+  warnings: WarningLog
+}
+
+// Rows go to COPY in batches of about this many characters: fewer, larger
+// writes are much cheaper than one write per row.
+const BATCH_CHARS = 1 << 16
+
+// Streams the stored file through the decoder and csv-parse into a new text
+// table, inferring every column's type from every value on the way. Runs on
+// `client` inside the caller's transaction.
+export async function copyFileIntoTable(
+  client: pg.PoolClient,
+  files: FileStore,
+  key: string,
+  table: string,
+  encoding: EncodingResult,
+  dialect: Dialect,
+  limits: Limits,
+  nullMarkers: string[]
+): Promise<ParsedTable> {
+  // The parser reads ahead of the loop below; for its errors, where it stands is
+  // tracked here, as it parses, not where the loop has got to.
+  let parsedEnd = 0
+  const parser = files.open(key).pipe(decodeStream(encoding)).pipe(
+    parse({
+      on_record: (record, context) => {
+        parsedEnd = context.lines
+        return record
+      },
+      delimiter: dialect.delimiter,
+      quote: dialect.quote ?? false,
+      relax_column_count: true,
+      // Spreadsheets pad fields with spaces, even around quoted ones (`"a" ,`).
+      // Cells are trimmed anyway; with a tab separator the tabs are the framing.
+      ltrim: dialect.delimiter !== '\t',
+      rtrim: dialect.delimiter !== '\t',
+      skip_empty_lines: false,
+      info: true
+    })
+  )
+
+  const warnings = new WarningLog()
+  const skipped = { blank: 0, repeatedHeader: 0 }
+  let header: string[] | null = null
+  let columns: ParsedTable['columns'] = []
+  let copy: Writable | null = null
+  let batch = ''
+  let rowCount = 0
+  let headerLine = 0
+  let lastLine = 0
+  let previousEnd = 0
+
+  try {
+    for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
+      const line = previousEnd + 1
+      previousEnd = info.lines
+
+      if (isBlankRecord(record)) {
+        skipped.blank += 1
+        continue
+      }
+
+      if (header === null) {
+        header = dialect.header ? record : record.map((_, i) => `column_${i + 1}`)
+        headerLine = dialect.header ? line : 0
+        columns = buildColumns(header, limits, nullMarkers)
+        await createTextTable(client, table, columns.map((c) => c.physical))
+        copy = copyRows(client, table, columns.map((c) => c.physical))
+        if (dialect.header) continue
+      }
+
+      if (sameAsHeader(record, header)) {
+        skipped.repeatedHeader += 1
+        warnings.add({ code: 'REPEATED_HEADER', message: 'Header line repeated; skipped.', line })
+        continue
+      }
+
+      rowCount += 1
+      lastLine = line
+      batch += rowLine(rowCount, record, columns, line, limits, warnings)
+      if (batch.length >= BATCH_CHARS && copy !== null) {
+        await write(copy, batch)
+        batch = ''
+      }
+    }
+
+    if (header === null || copy === null) {
+      throw new AppError('CSV_NO_HEADER', 'The file holds no header row and no data.')
+    }
+    if (batch !== '') await write(copy, batch)
+    copy.end()
+    await finished(copy)
+  } catch (error) {
+    // The connection is about to be dropped (see ingestUpload); a COPY still
+    // open on it must not turn that into an unhandled stream error.
+    if (copy !== null && !copy.writableFinished) {
+      copy.on('error', () => undefined)
+      copy.destroy()
+    }
+    parser.destroy()
+    throw asCsvProblem(error, parsedEnd + 1)
+  }
+
+  return { columns, rowCount, headerLine, lastLine, skipped, warnings }
+}
+
+interface CsvRecord {
+  record: string[]
+  info: { lines: number }
+}
+
+function buildColumns(header: string[], limits: Limits, nullMarkers: string[]) {
+  if (header.length > limits.maxColumns) {
+    throw new AppError(
+      'CSV_TOO_MANY_COLUMNS',
+      `The header has ${header.length} columns; at most ${limits.maxColumns} are accepted.`,
+      { line: 1 }
+    )
+  }
+  return columnNames(header).map((name, i) => ({
+    ...name,
+    physical: physicalColumn(i),
+    inferrer: new ColumnInferrer({ nullMarkers })
+  }))
+}
+
+// One COPY line for a record. Short rows are padded with nulls (and reported);
+// long rows are accepted only when the extra fields are empty, as spreadsheets
+// often add trailing separators.
+function rowLine(
+  row: number,
+  record: string[],
+  columns: ParsedTable['columns'],
+  line: number,
+  limits: Limits,
+  warnings: WarningLog
+): string {
+  if (record.length > columns.length) {
+    const extra = record.slice(columns.length).findIndex((v) => normaliseCell(v) !== '')
+    if (extra >= 0) {
+      const column = columns.length + extra + 1
+      throw new AppError(
+        'CSV_TOO_MANY_FIELDS',
+        `Line ${line} has a value in field ${column}, but the header has ` +
+          `${columns.length} columns.`,
+        { line, column }
+      )
+    }
+  } else if (record.length < columns.length) {
+    warnings.add({
+      code: 'SHORT_ROW',
+      message: `${record.length} fields instead of ${columns.length}; padded with nulls.`,
+      line
+    })
+  }
+
+  let out = String(row)
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i]!
+    const raw = record[i]
+    if (raw === undefined) {
+      out += '\t\\N'
+      continue
+    }
+    const value = cellValue(raw, line, i, limits, warnings, column.name)
+    column.inferrer.observe(value, line)
+    out += '\t' + copyField(value === '' ? null : value)
+  }
+  return out + '\n'
+}
+
+function cellValue(
+  raw: string,
+  line: number,
+  index: number,
+  limits: Limits,
+  warnings: WarningLog,
+  name: string
+): string {
+  if (raw.length * 3 > limits.maxCellBytes && Buffer.byteLength(raw) > limits.maxCellBytes) {
+    throw new AppError(
+      'CSV_CELL_TOO_LARGE',
+      `Line ${line}, field ${index + 1} is larger than ${limits.maxCellBytes} bytes.`,
+      { line, column: index + 1 }
+    )
+  }
+
+  let value = normaliseCell(raw)
+  // PostgreSQL text cannot hold NUL; it is never meaningful in a CSV cell.
+  if (value.includes('\0')) {
+    value = value.replaceAll('\0', '')
+    warnings.add({ code: 'NUL_REMOVED', message: 'NUL bytes removed.', line, column: name })
+  }
+  return value
+}
+
+async function write(stream: Writable, chunk: string): Promise<void> {
+  if (!stream.write(chunk)) await once(stream, 'drain')
+}
+
+// csv-parse names the line where it gave up, which for an unclosed quote is the
+// end of the file; the record that broke starts right after the last good one.
+function asCsvProblem(error: unknown, recordLine: number): unknown {
+  if (!(error instanceof CsvError)) return error
+  const where = error.code === 'CSV_QUOTE_NOT_CLOSED'
+    ? `A quoted field opened in the record starting at line ${recordLine} is never closed.`
+    : `The record starting at line ${recordLine} cannot be read: ${error.message}`
+  return new AppError(
+    'CSV_MALFORMED',
+    `${where} Check the quotes and separators of that record.`,
+    { line: recordLine },
+    error
+  )
+}

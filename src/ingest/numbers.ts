@@ -1,0 +1,117 @@
+import { digitAt, isDigit } from './values.js'
+
+// Integers and decimals as French files write them (see values.ts for how the
+// recognisers are written).
+
+const SPACE = 0x20
+const NBSP = 0xa0
+const NNBSP = 0x202f
+const COMMA = 0x2c
+const MINUS = 0x2d
+const DOT = 0x2e
+const ZERO = 0x30
+const EURO = 0x20ac
+
+// French thousands separators: space, no-break space, narrow no-break space (what
+// LibreOffice and recent Excel versions write).
+const isGroupSeparator = (c: number): boolean => c === SPACE || c === NBSP || c === NNBSP
+
+export interface NumberShape {
+  decimalMark: '.' | ',' | null
+  grouping: boolean
+  currency: boolean
+  // Without a decimal mark: whether it fits a PostgreSQL bigint.
+  fitsInt64: boolean
+  // Approximate value, only to keep track of the minimum and maximum.
+  value: number
+}
+
+export const newNumberShape = (): NumberShape =>
+  ({ decimalMark: null, grouping: false, currency: false, fitsInt64: true, value: 0 })
+
+const INT64_MAX = '9223372036854775807'
+
+// A 19-digit integer fits a bigint if not above 2^63 - 1 (2^63 when negative).
+function fitsInt64(s: string, start: number, end: number, negative: boolean): boolean {
+  let k = 0
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i)
+    if (!isDigit(c)) continue
+
+    const limit = k === 18 && negative ? ZERO + 8 : INT64_MAX.charCodeAt(k)
+    if (c !== limit) return c < limit
+    k++
+  }
+  return true
+}
+
+// Accepted: `-12`, `12 350 000`, `1234.56`, `-0,5`, `1 234,56`, `3 €`. Rejected: a leading
+// `+` (phone numbers), leading zeros (codes), exponents and hex (`1e5`, `0x1A`), `.5` and
+// `5.` (section numbers like `1.` are labels), and `1,234.56`: a comma is always the
+// French decimal mark, never a thousands separator.
+export function scanNumber(s: string, out: NumberShape): boolean {
+  let end = s.length
+  out.currency = false
+  if (end > 0 && s.charCodeAt(end - 1) === EURO) {
+    out.currency = true
+    end--
+    if (end > 0 && isGroupSeparator(s.charCodeAt(end - 1))) end--
+  }
+
+  const negative = s.charCodeAt(0) === MINUS
+  const start = negative ? 1 : 0
+  let i = start
+  let value = 0
+  for (let d = digitAt(s, i); i < end && d >= 0; d = digitAt(s, ++i)) value = value * 10 + d
+
+  let digits = i - start
+  if (digits === 0 || (digits > 1 && s.charCodeAt(start) === ZERO)) return false
+
+  // Thousands groups: a first group of 1 to 3 digits, then exactly 3 after each separator.
+  out.grouping = false
+  if (i < end && isGroupSeparator(s.charCodeAt(i))) {
+    if (digits > 3 || s.charCodeAt(start) === ZERO) return false
+    while (i < end && isGroupSeparator(s.charCodeAt(i))) {
+      if (i + 3 >= end) return false
+      for (let k = 1; k <= 3; k++) {
+        const d = digitAt(s, i + k)
+        if (d < 0) return false
+        value = value * 10 + d
+      }
+      i += 4
+      digits += 3
+    }
+    out.grouping = true
+  }
+  const integerEnd = i
+
+  out.decimalMark = null
+  if (i < end) {
+    const mark = s.charCodeAt(i)
+    if (mark !== DOT && mark !== COMMA) return false
+    out.decimalMark = mark === DOT ? '.' : ','
+
+    let scale = 1
+    for (let d = digitAt(s, ++i); i < end && d >= 0; d = digitAt(s, ++i)) {
+      scale /= 10
+      value += d * scale
+    }
+    if (scale === 1 || i !== end) return false
+  }
+
+  out.value = negative ? -value : value
+  out.fitsInt64 = out.decimalMark === null &&
+    (digits < 19 || (digits === 19 && fitsInt64(s, start, integerEnd, negative)))
+  return true
+}
+
+// `-1 234,50 €` → `-1234.50`: the text PostgreSQL's numeric and bigint accept.
+export function canonicalNumber(s: string): string {
+  let out = ''
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (isDigit(c) || c === MINUS) out += s[i]
+    else if (c === DOT || c === COMMA) out += '.'
+  }
+  return out
+}

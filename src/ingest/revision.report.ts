@@ -1,0 +1,54 @@
+import type { Dialect } from './dialect.js'
+import type { EncodingResult } from './encoding.js'
+import type { ParsedTable } from './loader.js'
+import type { ColumnOutcome } from './total-row.js'
+
+const DELIMITER_NAMES: Record<string, string> = {
+  ',': 'comma',
+  ';': 'semicolon',
+  '\t': 'tab',
+  '|': 'pipe'
+}
+
+export function buildReport(
+  encoding: EncodingResult,
+  dialect: Dialect,
+  parsed: ParsedTable,
+  outcomes: ColumnOutcome[],
+  rowCount: number
+) {
+  const columns = parsed.columns.map((c, i) => {
+    const outcome = outcomes[i]
+    if (outcome === undefined) throw new Error('a column has no outcome')
+    const { type, ...format } = outcome.format
+    return {
+      name: c.name,
+      label: c.label,
+      physical: c.physical,
+      type,
+      format,
+      null_count: outcome.nullCount,
+      min: outcome.min ?? null,
+      max: outcome.max ?? null
+    }
+  })
+
+  return {
+    encoding: encoding.encoding,
+    bom: encoding.bom,
+    delimiter: dialect.delimiter,
+    delimiter_name: DELIMITER_NAMES[dialect.delimiter] ?? dialect.delimiter,
+    quote: dialect.quote,
+    header: dialect.header,
+    header_line: parsed.headerLine,
+    row_count: rowCount,
+    skipped_lines: {
+      blank: parsed.skipped.blank,
+      repeated_header: parsed.skipped.repeatedHeader
+    },
+    warnings: parsed.warnings.items,
+    warning_counts: parsed.warnings.counts,
+    warnings_truncated: parsed.warnings.truncated,
+    columns
+  }
+}

@@ -1,0 +1,183 @@
+import multipart from '@fastify/multipart'
+import type { SchemaTypes } from '../http/type-provider.js'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type pg from 'pg'
+
+import { recordAudit } from '../auth/audit.queries.js'
+import { requireActor } from '../auth/roles.js'
+import { loadVisibleResource, loadWritableResource } from '../catalogue/resource.routes.js'
+import type { Config } from '../config.js'
+import type { Db } from '../db/database.js'
+import { AppError, notFound } from '../http/errors.js'
+import { idParams, problems } from '../http/schemas.js'
+import { sendDownload } from './download.js'
+import type { FileStore } from './file-store.js'
+import { type IngestDeps, ingestUpload } from './ingest.service.js'
+import { findRevision, listRevisions } from './revision.queries.js'
+import { revisionListSchema, revisionSchema, uploadQuery } from './revision.schemas.js'
+import { toRevisionView } from './revision.view.js'
+
+export interface UploadOptions {
+  db: Db
+  pool: pg.Pool
+  config: Config
+  files: FileStore
+}
+
+export const DEFAULT_NULL_MARKERS = ['NA', 'N/A', 'n/a', '-', 'null', 'NULL']
+
+const tags = ['resources']
+const revision = { $ref: 'Revision#' } as const
+const uploadResponses = { 201: revision, ...problems(400, 401, 403, 404, 413, 415, 422) }
+
+export default async function uploadRoutes(app: FastifyInstance, opts: UploadOptions) {
+  const api = app.withTypeProvider<SchemaTypes>()
+  const { db, config, files } = opts
+  app.addSchema(revisionSchema)
+
+  // The body is never parsed or buffered here: the handlers stream it to disk.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null))
+  await app.register(multipart, { limits: { files: 1, fileSize: config.MAX_UPLOAD_BYTES + 1 } })
+
+  const deps: IngestDeps = {
+    db,
+    pool: opts.pool,
+    files,
+    log: app.log,
+    limits: {
+      maxColumns: config.MAX_COLUMNS,
+      maxCellBytes: config.MAX_CELL_BYTES,
+      maxUploadBytes: config.MAX_UPLOAD_BYTES,
+      revisionsKept: config.REVISIONS_KEPT
+    },
+    nullMarkers: DEFAULT_NULL_MARKERS
+  }
+
+  const answer = async (request: FastifyRequest, resourceId: string, id: string) => {
+    const row = await findRevision(db, id)
+    if (row === undefined) throw notFound('Revision')
+    const actor = requireActor(request.actor)
+    await recordAudit(db, actor, 'resource.upload', 'resource', resourceId, { revision: id })
+    return toRevisionView(row, id)
+  }
+
+  api.put('/resources/:id/data', {
+    config: { role: 'editor' },
+    schema: {
+      summary: 'Upload the resource\'s CSV file (raw body)',
+      description:
+        'Send the file as the request body, e.g. `curl -T budget.csv`. It is streamed, ' +
+        'stored, and loaded as a new revision, which the resource serves once complete.',
+      tags,
+      params: idParams,
+      querystring: uploadQuery,
+      response: uploadResponses
+    }
+  }, async (request, reply) => {
+    const actor = requireActor(request.actor)
+    const resource = await loadWritableResource(db, actor, request.params.id)
+    if (request.isMultipart()) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with POST.')
+    }
+
+    const id = await ingestUpload(deps, {
+      resourceId: resource.id,
+      fileName: request.query.filename ?? dispositionName(request) ?? defaultName(resource.title),
+      mediaType: request.headers['content-type'] ?? 'text/csv',
+      createdBy: actor.tokenId,
+      body: request.raw
+    })
+    return reply.code(201).send(await answer(request, resource.id, id))
+  })
+
+  api.post('/resources/:id/data', {
+    config: { role: 'editor' },
+    schema: {
+      summary: 'Upload the resource\'s CSV file (multipart form)',
+      description: 'The same as PUT, for HTML forms: one file field, e.g. `curl -F file=@x.csv`.',
+      tags,
+      params: idParams,
+      consumes: ['multipart/form-data'],
+      response: uploadResponses
+    }
+  }, async (request, reply) => {
+    const actor = requireActor(request.actor)
+    const resource = await loadWritableResource(db, actor, request.params.id)
+    if (!request.isMultipart()) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data, or use PUT.')
+    }
+
+    const part = await request.file()
+    if (part === undefined) throw new AppError('BODY_INVALID', 'The form holds no file field.')
+    const id = await ingestUpload(deps, {
+      resourceId: resource.id,
+      fileName: part.filename || defaultName(resource.title),
+      mediaType: part.mimetype || 'text/csv',
+      createdBy: actor.tokenId,
+      body: part.file
+    })
+    return reply.code(201).send(await answer(request, resource.id, id))
+  })
+
+  api.get('/resources/:id/download', {
+    schema: {
+      summary: 'Download the original file of the served revision',
+      tags,
+      params: idParams,
+      produces: ['text/csv', 'application/octet-stream'],
+      response: { 200: { type: 'string', format: 'binary' }, ...problems(404) }
+    }
+  }, async (request, reply) => {
+    const resource = await loadVisibleResource(db, request.actor, request.params.id)
+    if (resource.storage_path === null || resource.file_name === null) {
+      throw new AppError('NO_DATA', 'No file has been uploaded to this resource yet.')
+    }
+    return sendDownload(reply, files, resource)
+  })
+
+  api.get('/resources/:id/revisions', {
+    config: { role: 'reader' },
+    schema: {
+      summary: 'List the revisions of a resource, newest first',
+      tags,
+      params: idParams,
+      response: { 200: revisionListSchema, ...problems(401, 403, 404) }
+    }
+  }, async (request) => {
+    const resource = await loadWritableResource(db, requireActor(request.actor), request.params.id)
+    const rows = await listRevisions(db, resource.id)
+    return { data: rows.map((r) => toRevisionView(r, resource.current_revision_id)) }
+  })
+
+  api.get('/revisions/:id', {
+    config: { role: 'reader' },
+    schema: {
+      summary: 'Read a revision and its load report',
+      tags,
+      params: idParams,
+      response: { 200: revision, ...problems(401, 403, 404) }
+    }
+  }, async (request) => {
+    const row = await findRevision(db, request.params.id)
+    if (row === undefined) throw notFound('Revision')
+    const resource = await loadWritableResource(db, requireActor(request.actor), row.resource_id)
+    return toRevisionView(row, resource.current_revision_id)
+  })
+}
+
+function dispositionName(request: FastifyRequest): string | undefined {
+  const header = request.headers['content-disposition']
+  const match = header === undefined ? null : /filename="?([^";]+)"?/i.exec(header)
+  return match?.[1]?.trim() || undefined
+}
+
+function defaultName(title: string): string {
+  const slug = title
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+  return `${slug.slice(0, 80) || 'data'}.csv`
+}

@@ -1,0 +1,145 @@
+import { AppError } from '../http/errors.js'
+import type { StoredColumn } from '../ingest/revision.model.js'
+
+export const OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'null'] as const
+export type Operator = (typeof OPERATORS)[number]
+
+export interface Filter {
+  column: StoredColumn
+  op: Operator
+  // Values in the canonical text form PostgreSQL casts to the column's type.
+  values: string[]
+}
+
+export interface OrderKey {
+  column: StoredColumn
+  descending: boolean
+}
+
+export const whereParameter = {
+  name: 'where',
+  in: 'query' as const,
+  style: 'deepObject' as const,
+  explode: true,
+  description:
+    'Filters on columns, by API name: `where[col]=v` (equality) or `where[col][op]=v` with ' +
+    'op among eq, ne, lt, lte, gt, gte, in (repeat the parameter for each value) and null ' +
+    '(true or false). Values use canonical forms: 12.5, 2024-04-03, true.',
+  schema: {
+    type: 'object' as const,
+    additionalProperties: {
+      oneOf: [
+        { type: 'string' as const },
+        { type: 'object' as const, additionalProperties: { type: 'string' as const } }
+      ]
+    }
+  },
+  example: { montant: { gte: '1000' }, code_postal: '34000' }
+}
+
+const WHERE_KEY = /^where\[([^\][]+)\](?:\[([a-z]+)\])?$/
+const MAX_ORDER_KEYS = 5
+
+// Filters arrive as `where[column]=value` or `where[column][op]=value`
+// (OpenAPI deepObject style). Each value is checked against the column's type
+// here, so a bad value is a clear 400 rather than a database error.
+export function parseFilters(
+  query: Record<string, unknown>,
+  columns: StoredColumn[]
+): Filter[] {
+  const filters: Filter[] = []
+  for (const [key, raw] of Object.entries(query)) {
+    const match = WHERE_KEY.exec(key)
+    if (match === null) continue
+
+    const name = match[1] ?? ''
+    const op = (match[2] ?? 'eq') as Operator
+    const column = columns.find((c) => c.name === name)
+    if (column === undefined) throw filterError(`No column named "${name}".`, columns)
+    if (!OPERATORS.includes(op)) {
+      throw new AppError('FILTER_INVALID', `Unknown operator "${op}"; use ${OPERATORS.join(', ')}.`)
+    }
+
+    const values = (Array.isArray(raw) ? raw : [raw]).map(String)
+    if (op !== 'in' && values.length > 1) {
+      throw new AppError('FILTER_INVALID', `where[${name}][${op}] is given more than once.`)
+    }
+    if (op === 'null') {
+      if (values[0] !== 'true' && values[0] !== 'false') {
+        throw new AppError('FILTER_INVALID', `where[${name}][null] takes true or false.`)
+      }
+      filters.push({ column, op, values })
+      continue
+    }
+    filters.push({ column, op, values: values.map((v) => canonical(column, v)) })
+  }
+  return filters
+}
+
+export function parseOrder(order: string | undefined, columns: StoredColumn[]): OrderKey[] {
+  if (order === undefined || order.trim() === '') return []
+  const keys = order.split(',').map((part) => {
+    const descending = part.startsWith('-')
+    const name = descending ? part.slice(1) : part
+    const column = columns.find((c) => c.name === name)
+    if (column === undefined) {
+      throw new AppError('ORDER_INVALID', `Cannot order by "${name}": no such column.`)
+    }
+    return { column, descending }
+  })
+  if (keys.length > MAX_ORDER_KEYS) {
+    throw new AppError('ORDER_INVALID', `Order by ${MAX_ORDER_KEYS} columns at most.`)
+  }
+  return keys
+}
+
+const INTEGER = /^-?\d{1,19}$/
+const DECIMAL = /^-?\d{1,100}(\.\d{1,100})?$/
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+// The canonical text of a filter value for the column's type, or a 400.
+export function canonical(column: StoredColumn, value: string): string {
+  const fail = (expected: string) =>
+    new AppError('FILTER_INVALID', `"${column.name}" is ${column.type}: expected ${expected}.`)
+
+  switch (column.type) {
+    case 'integer':
+      if (!INTEGER.test(value) || !fitsInt64(value)) throw fail('an integer such as 42')
+      return value
+    case 'decimal':
+      if (!DECIMAL.test(value)) throw fail('a number with a point, such as 12.5')
+      return value
+    case 'date':
+      if (!isCalendarDate(value)) throw fail('a date as YYYY-MM-DD')
+      return value
+    case 'timestamp':
+      if (Number.isNaN(Date.parse(value)) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+        throw fail('an ISO 8601 timestamp')
+      }
+      // A zoned column compares instants; a wall-clock one compares as written.
+      return column.zoned === false ? value : new Date(value).toISOString()
+    case 'boolean':
+      if (value !== 'true' && value !== 'false') throw fail('true or false')
+      return value
+    case 'text':
+      return value
+  }
+}
+
+function fitsInt64(value: string): boolean {
+  const n = BigInt(value)
+  return n >= -(2n ** 63n) && n < 2n ** 63n
+}
+
+function isCalendarDate(value: string): boolean {
+  const m = DATE.exec(value)
+  if (m === null) return false
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const date = new Date(Date.UTC(y, mo - 1, d))
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d
+}
+
+function filterError(message: string, columns: StoredColumn[]): AppError {
+  const names = columns.map((c) => c.name).join(', ')
+  return new AppError('FILTER_INVALID', `${message} Columns: ${names}.`)
+}

@@ -1,0 +1,58 @@
+import { buildApp } from './app.js'
+import { bootstrapOrganization } from './auth/bootstrap.js'
+import { loadSigningKey } from './auth/tokens.js'
+import { loadConfig } from './config.js'
+import { openDatabase } from './db/open.js'
+import { cleanUpAbandonedLoads } from './ingest/cleanup.js'
+import { FileStore } from './ingest/file-store.js'
+import { createLogger } from './logger.js'
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const log = createLogger(config.LOG_LEVEL)
+
+  const database = await openDatabase(config, log)
+  const files = new FileStore(config.filesDir)
+  await files.init()
+  await cleanUpAbandonedLoads(database.db, database.pool, files, log)
+
+  const signingKey = await loadSigningKey(database.db, config.JWT_SECRET)
+  const firstAdmin = await bootstrapOrganization(database.db, signingKey, config.ORG_NAME)
+  if (firstAdmin !== null) printFirstToken(firstAdmin.token, config.ORG_NAME)
+
+  const app = await buildApp({ config, db: database.db, pool: database.pool, signingKey, files,
+    logger: log })
+  await app.listen({ host: config.HOST, port: config.PORT })
+  log.info({ url: config.publicUrl, embedded: database.embedded }, 'ouverture ready')
+
+  // On SIGINT/SIGTERM: stop taking requests, let running ones finish, then stop
+  // the database. A load cut short is rolled back by PostgreSQL.
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    await app.close()
+    await database.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop('SIGINT'))
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+}
+
+// Written to the terminal, not the log: the token must not end up in log files.
+function printFirstToken(token: string, org: string): void {
+  process.stdout.write(
+    `\nFirst start: organization "${org}" created.\n` +
+    'Admin token (shown only this once; store it safely):\n\n' +
+    `${token}\n\n`
+  )
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`ouverture failed to start: ${String(error)}\n`)
+  if (error instanceof Error && error.cause instanceof Error) {
+    process.stderr.write(`cause: ${error.cause.message}\n`)
+  }
+  process.exit(1)
+})

@@ -1,0 +1,75 @@
+import t from 'tap'
+
+import { buildTestApp } from '../helpers/app.js'
+import { caller, tokenFor } from '../helpers/http.js'
+
+t.test('tokens and roles', async (t) => {
+  const { app, adminToken, handle } = await buildTestApp(t)
+  const admin = caller(app, adminToken)
+  const anonymous = caller(app)
+
+  t.test('a write without a token gets 401 problem+json', async (t) => {
+    const res = await anonymous.post('/api/v1/datasets', { title: 'x' })
+    t.equal(res.status, 401)
+    t.match(res.headers['content-type'], /application\/problem\+json/)
+    t.equal(res.json().code, 'UNAUTHENTICATED')
+  })
+
+  t.test('a forged or garbled token gets 401', async (t) => {
+    for (const token of ['not-a-jwt', adminToken.slice(0, -4) + 'AAAA']) {
+      const res = await caller(app, token).get('/api/v1/datasets')
+      t.equal(res.status, 401)
+      t.equal(res.json().code, 'TOKEN_INVALID')
+    }
+  })
+
+  t.test('the admin issues tokens with a role; a reader may not write', async (t) => {
+    const reader = caller(app, await tokenFor(admin, 'reader'))
+    const res = await reader.post('/api/v1/datasets', { title: 'x' })
+    t.equal(res.status, 403)
+    t.equal(res.json().code, 'FORBIDDEN')
+
+    const editor = caller(app, await tokenFor(admin, 'editor'))
+    t.equal((await editor.post('/api/v1/datasets', { title: 'x' })).status, 201)
+    t.equal((await editor.post('/api/v1/tokens', { name: 'n', role: 'admin' })).status, 403)
+  })
+
+  t.test('the database keeps no token, only its id', async (t) => {
+    const issued = await admin.post('/api/v1/tokens', { name: 'script', role: 'editor' })
+    const { token, id } = issued.json<{ token: string; id: string }>()
+    const rows = await handle.pool.query('select * from api_token where id = $1', [id])
+    t.equal(rows.rowCount, 1)
+    t.notMatch(JSON.stringify(rows.rows), token.split('.')[2] ?? token)
+  })
+
+  t.test('a revoked token stops working at once', async (t) => {
+    const issued = await admin.post('/api/v1/tokens', { name: 'old script', role: 'editor' })
+    const { token, id } = issued.json<{ token: string; id: string }>()
+    const script = caller(app, token)
+    t.equal((await script.post('/api/v1/datasets', { title: 'a' })).status, 201)
+
+    t.equal((await admin.delete(`/api/v1/tokens/${id}`)).status, 204)
+    const after = await script.post('/api/v1/datasets', { title: 'b' })
+    t.equal(after.status, 401)
+    t.equal(after.json().code, 'TOKEN_INVALID')
+  })
+
+  t.test('an expired token is refused', async (t) => {
+    const body = { name: 'short', role: 'reader', ttl_days: 1 }
+    const issued = await admin.post('/api/v1/tokens', body)
+    const { token, id } = issued.json<{ token: string; id: string }>()
+    await handle.pool.query(
+      `update api_token set expires_at = now() - interval '1 second' where id = $1`,
+      [id]
+    )
+    t.equal((await caller(app, token).get('/api/v1/datasets')).status, 401)
+  })
+
+  t.test('tokens are listed without their secret', async (t) => {
+    const res = await admin.get('/api/v1/tokens')
+    t.equal(res.status, 200)
+    const list = res.json<{ data: Array<Record<string, unknown>> }>().data
+    t.ok(list.length >= 1)
+    t.ok(list.every((item) => item.token === undefined))
+  })
+})

@@ -1,0 +1,117 @@
+import t from 'tap'
+
+import { buildTestApp } from '../helpers/app.js'
+import { caller, createDataset, tokenFor } from '../helpers/http.js'
+
+interface Dataset {
+  id: string
+  title: string
+  state: string
+  keywords: string[]
+  license: string
+  published_at: string | null
+}
+
+interface Page {
+  data: Dataset[]
+  total: number
+  next_cursor: string | null
+}
+
+t.test('datasets', async (t) => {
+  const { app, adminToken } = await buildTestApp(t)
+  const admin = caller(app, adminToken)
+  const editor = caller(app, await tokenFor(admin, 'editor'))
+  const publisher = caller(app, await tokenFor(admin, 'publisher'))
+  const anonymous = caller(app)
+
+  t.test('create, read and update a dataset', async (t) => {
+    const created = await editor.post('/api/v1/datasets', {
+      title: 'Subventions 2024',
+      description: 'Subventions aux associations',
+      keywords: ['subvention', 'association']
+    })
+    t.equal(created.status, 201)
+    const dataset = created.json<Dataset>()
+    t.equal(dataset.state, 'draft')
+    t.equal(dataset.license, 'etalab-2.0', 'Licence Ouverte 2.0 by default')
+    t.same(dataset.keywords, ['subvention', 'association'])
+
+    const updated = await editor.patch(`/api/v1/datasets/${dataset.id}`, { license: 'odbl-1.0' })
+    t.equal(updated.status, 200)
+    t.equal(updated.json<Dataset>().license, 'odbl-1.0')
+    t.equal(updated.json<Dataset>().title, 'Subventions 2024')
+
+    const read = await editor.get(`/api/v1/datasets/${dataset.id}`)
+    t.equal(read.json<Dataset>().license, 'odbl-1.0')
+  })
+
+  t.test('invalid input gets 400 problem+json naming the field', async (t) => {
+    const res = await editor.post('/api/v1/datasets', { title: '', license: 'wtfpl' })
+    t.equal(res.status, 400)
+    t.match(res.headers['content-type'], /application\/problem\+json/)
+    const body = res.json<{ code: string; errors: Array<{ path: string }> }>()
+    t.equal(body.code, 'VALIDATION_FAILED')
+    t.ok(body.errors.length > 0)
+
+    const unknownId = await editor.get('/api/v1/datasets/not-a-uuid')
+    t.equal(unknownId.status, 400)
+  })
+
+  t.test('only a publisher publishes; anonymous callers see published datasets only', async (t) => {
+    const id = await createDataset(editor, { title: 'Brouillon puis publié' })
+    t.equal((await anonymous.get(`/api/v1/datasets/${id}`)).status, 404)
+    t.equal((await editor.post(`/api/v1/datasets/${id}/publish`)).status, 403)
+
+    const published = await publisher.post(`/api/v1/datasets/${id}/publish`)
+    t.equal(published.status, 200)
+    const firstIssued = published.json<Dataset>().published_at
+    t.ok(firstIssued)
+    t.equal((await anonymous.get(`/api/v1/datasets/${id}`)).status, 200)
+
+    t.equal((await publisher.post(`/api/v1/datasets/${id}/unpublish`)).status, 200)
+    t.equal((await anonymous.get(`/api/v1/datasets/${id}`)).status, 404)
+    const again = await publisher.post(`/api/v1/datasets/${id}/publish`)
+    t.equal(again.json<Dataset>().published_at, firstIssued, 'first publication date kept')
+  })
+
+  t.test('lists are paged by cursor and anonymous lists and counts skip drafts', async (t) => {
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) ids.push(await createDataset(editor, { title: `Liste ${i}` }))
+    for (const id of ids.slice(0, 3)) await publisher.post(`/api/v1/datasets/${id}/publish`)
+
+    const all: string[] = []
+    let url = '/api/v1/datasets?limit=2'
+    for (let guard = 0; guard < 50; guard++) {
+      const page = (await editor.get(url)).json<Page>()
+      t.ok(page.data.length <= 2)
+      all.push(...page.data.map((d) => d.id))
+      if (page.next_cursor === null) break
+      url = `/api/v1/datasets?limit=2&cursor=${page.next_cursor}`
+    }
+    t.equal(new Set(all).size, all.length, 'no dataset twice')
+    for (const id of ids) t.ok(all.includes(id))
+
+    const publicPage = (await anonymous.get('/api/v1/datasets?limit=1000')).json<Page>()
+    t.ok(publicPage.data.every((d) => d.state === 'published'))
+    t.equal(publicPage.total, publicPage.data.length, 'the count says the same')
+    for (const id of ids.slice(3)) t.notOk(publicPage.data.some((d) => d.id === id))
+
+    const drafts = (await anonymous.get('/api/v1/datasets?state=draft')).json<Page>()
+    t.equal(drafts.total, 0, 'asking for drafts shows none to anonymous callers')
+  })
+
+  t.test('a forged cursor is a 400, not a database error', async (t) => {
+    const forged = Buffer.from(JSON.stringify(['datasets', "x'; drop table dataset", 'y']))
+      .toString('base64url')
+    const res = await editor.get(`/api/v1/datasets?cursor=${forged}`)
+    t.equal(res.status, 400)
+    t.equal(res.json().code, 'CURSOR_INVALID')
+  })
+
+  t.test('unknown routes answer problem+json 404', async (t) => {
+    const res = await anonymous.get('/api/v1/nothing-here')
+    t.equal(res.status, 404)
+    t.equal(res.json().code, 'ROUTE_NOT_FOUND')
+  })
+})

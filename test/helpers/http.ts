@@ -1,0 +1,61 @@
+import type { FastifyInstance, InjectOptions } from 'fastify'
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+export interface Answer {
+  status: number
+  headers: Record<string, string | string[] | number | undefined>
+  body: string
+  json: <T = Record<string, unknown>>() => T
+}
+
+// A caller of the API through inject, with or without a token.
+export function caller(app: FastifyInstance, token?: string) {
+  const send = async (method: Method, url: string, options: Partial<InjectOptions> = {}) => {
+    const headers = { ...(options.headers ?? {}) } as Record<string, string>
+    if (token !== undefined) headers.authorization = `Bearer ${token}`
+    const res = await app.inject({ ...options, method, url, headers })
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body: res.body,
+      json: <T = Record<string, unknown>>() => res.json<T>()
+    } satisfies Answer
+  }
+
+  return {
+    get: (url: string, headers?: Record<string, string>) => send('GET', url, { headers }),
+    delete: (url: string) => send('DELETE', url),
+    post: (url: string, body?: object) =>
+      send('POST', url, body === undefined ? {} : { payload: body }),
+    patch: (url: string, body: object) => send('PATCH', url, { payload: body }),
+    put: (url: string, payload: Buffer | string, headers: Record<string, string> = {}) =>
+      send('PUT', url, { payload, headers: { 'content-type': 'text/csv', ...headers } }),
+    raw: send
+  }
+}
+
+export type Caller = ReturnType<typeof caller>
+
+// Small factories: a token of a given role, a dataset, a resource with data.
+export async function tokenFor(admin: Caller, role: string): Promise<string> {
+  const res = await admin.post('/api/v1/tokens', { name: `${role} for tests`, role })
+  if (res.status !== 201) throw new Error(`token: ${res.status} ${res.body}`)
+  return res.json<{ token: string }>().token
+}
+
+export async function createDataset(c: Caller, fields: object = {}): Promise<string> {
+  const res = await c.post('/api/v1/datasets', { title: 'Jeu de test', ...fields })
+  if (res.status !== 201) throw new Error(`dataset: ${res.status} ${res.body}`)
+  return res.json<{ id: string }>().id
+}
+
+export async function createResource(c: Caller, datasetId: string, title = 'Fichier') {
+  const res = await c.post(`/api/v1/datasets/${datasetId}/resources`, { title })
+  if (res.status !== 201) throw new Error(`resource: ${res.status} ${res.body}`)
+  return res.json<{ id: string }>().id
+}
+
+export async function upload(c: Caller, resourceId: string, content: Buffer | string) {
+  return c.put(`/api/v1/resources/${resourceId}/data`, content)
+}

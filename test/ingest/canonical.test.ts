@@ -1,0 +1,73 @@
+import t from 'tap'
+
+import { canonicalValue, matchesFormat, type InferredFormat } from '../../src/ingest/infer.js'
+
+const integer: InferredFormat = { type: 'integer', grouping: true, currency: true }
+const commaDecimal: InferredFormat =
+  { type: 'decimal', decimalMark: ',', grouping: true, currency: true }
+const pointDecimal: InferredFormat =
+  { type: 'decimal', decimalMark: '.', grouping: false, currency: false }
+
+t.test('integers lose their grouping and currency', async (t) => {
+  t.equal(canonicalValue(integer, ' 12 350 000 € '), '12350000')
+  t.equal(canonicalValue(integer, '-1\u00a0867\u202f500'), '-1867500')
+  t.equal(canonicalValue(integer, '0'), '0')
+})
+
+t.test('decimals use a point', async (t) => {
+  t.equal(canonicalValue(commaDecimal, '  1\u00a0063\u00a0850,00    '), '1063850.00')
+  t.equal(canonicalValue(commaDecimal, '-0,5'), '-0.5')
+  t.equal(canonicalValue(commaDecimal, '12'), '12', 'integers fit a decimal column')
+  t.equal(canonicalValue(pointDecimal, '1234.56'), '1234.56')
+})
+
+t.test('dates become ISO', async (t) => {
+  t.equal(canonicalValue({ type: 'date', order: 'dmy', separator: '/' }, '03/04/2024'),
+    '2024-04-03')
+  t.equal(canonicalValue({ type: 'date', order: 'dmy', separator: '.' }, '6.5.2014'),
+    '2014-05-06')
+  t.equal(canonicalValue({ type: 'date', order: 'ymd', separator: '/' }, '2024/03/04'),
+    '2024-03-04')
+})
+
+t.test('timestamps get a T and a ±hh:mm offset', async (t) => {
+  const zoned: InferredFormat = { type: 'timestamp', offset: true }
+  t.equal(canonicalValue(zoned, '2024-03-04 10:20:30+0200'), '2024-03-04T10:20:30+02:00')
+  t.equal(canonicalValue(zoned, '2024-03-04T10:20:30-05'), '2024-03-04T10:20:30-05:00')
+  t.equal(canonicalValue(zoned, '2024-03-04T10:20:30.5z'), '2024-03-04T10:20:30.5Z')
+  t.equal(canonicalValue({ type: 'timestamp', offset: false }, '2014-05-26 00:00:00'),
+    '2014-05-26T00:00:00')
+})
+
+t.test('booleans become true or false', async (t) => {
+  t.equal(canonicalValue({ type: 'boolean' }, 'Oui'), 'true')
+  t.equal(canonicalValue({ type: 'boolean' }, 'FAUX'), 'false')
+})
+
+t.test('empty cells and null markers are null in typed columns', async (t) => {
+  t.equal(canonicalValue(integer, '   '), null)
+  t.equal(canonicalValue(integer, 'NA'), null)
+  t.equal(canonicalValue(integer, '-'), null)
+  t.equal(canonicalValue(integer, 'ND', ['ND']), null)
+})
+
+t.test('text is trimmed and keeps null markers as data', async (t) => {
+  t.equal(canonicalValue({ type: 'text' }, '  0341303G '), '0341303G')
+  t.equal(canonicalValue({ type: 'text' }, '-'), '-')
+  t.equal(canonicalValue({ type: 'text' }, ''), null)
+})
+
+t.test('a value that does not fit the format is a programming error', async (t) => {
+  t.throws(() => canonicalValue(integer, 'abc'), RangeError)
+  t.throws(() => canonicalValue(integer, '1,5'), RangeError)
+  t.throws(() => canonicalValue(pointDecimal, '1,5'), RangeError)
+  t.throws(() => canonicalValue({ type: 'date', order: 'ymd', separator: '-' }, '03/04/2024'))
+  t.throws(() => canonicalValue({ type: 'timestamp', offset: true }, '2024-03-04 10:00'))
+})
+
+t.test('matchesFormat says whether a cell fits, nulls always do', async (t) => {
+  t.equal(matchesFormat(integer, '12'), true)
+  t.equal(matchesFormat(integer, 'NUMCOM'), false)
+  t.equal(matchesFormat(integer, ''), true)
+  t.equal(matchesFormat({ type: 'text' }, 'anything'), true)
+})

@@ -1,0 +1,94 @@
+import t from 'tap'
+
+import { isBlankRecord, sameAsHeader, sniffDialect } from '../../src/ingest/dialect.js'
+
+const lines = (...rows: string[]): string => rows.join('\n') + '\n'
+
+t.test('finds each of the four delimiters', async (t) => {
+  t.equal(sniffDialect(lines('a,b,c', '1,2,3', '4,5,6')).delimiter, ',')
+  t.equal(sniffDialect(lines('a;b;c', '1;2;3', '4;5;6')).delimiter, ';')
+  t.equal(sniffDialect(lines('a\tb\tc', '1\t2\t3', '4\t5\t6')).delimiter, '\t')
+  t.equal(sniffDialect(lines('a|b|c', '1|2|3', '4|5|6')).delimiter, '|')
+})
+
+t.test('prefers the delimiter with the most consistent count over decimal commas', async (t) => {
+  const sample = lines('nom;montant;taux', 'A;1,5;2,25', 'B;3;4', 'C;12,75;1')
+  t.equal(sniffDialect(sample).delimiter, ';')
+})
+
+t.test('ignores delimiters inside quoted fields, even across lines', async (t) => {
+  const sample = lines(
+    '"Id,N,9,0","Nom,C,254","Adresse,C,254"',
+    '1,"Zoo de Lunaret","50 avenue Agropolis;',
+    '34090 Mtp"',
+    '2,"Hôtel ""de"" Ville","1 place; Georges Frêche"',
+    '3,Mairie,"Place; Loge"'
+  )
+  t.same(sniffDialect(sample), { delimiter: ',', quote: '"', header: true })
+})
+
+t.test('ignores blank lines and lines of spaces', async (t) => {
+  const sample = '\n   \n"ID","Statut",\n \n"135","pub"\n"134","prop"\n\n"133","pub"\n'
+  t.equal(sniffDialect(sample).delimiter, ',')
+})
+
+t.test('ignores the last record when the sample stops in its middle', async (t) => {
+  // Cut inside a quoted field: read to the end, that last record would hold the
+  // semicolons of the whole rest of the sample.
+  const sample = 'a;b;c\n1;2;3\n4;5;6\n7;"x,y,z\n8,9'
+  t.equal(sniffDialect(sample).delimiter, ';')
+})
+
+t.test('keeps the last record when the sample is the whole file', async (t) => {
+  t.same(sniffDialect('1;2;3', { complete: true }), { delimiter: ';', quote: '"', header: true })
+})
+
+t.test('a single column gets a delimiter that does not occur', async (t) => {
+  t.equal(sniffDialect(lines('nom', 'Montpellier', 'Sète')).delimiter, ',')
+  t.equal(sniffDialect(lines('taux', '1,5', '2,5')).delimiter, ';', 'not the decimal comma')
+})
+
+t.test('single quotes count as quotes only when they explain the file better', async (t) => {
+  t.equal(sniffDialect(lines("nom;commune", "L'ABERGEMENT;Ain", "d'action;Ain")).quote, '"')
+  const quoted = lines("'nom','note'", "'a','1,5'", "'b','2,5'", "'c','3'")
+  t.same(sniffDialect(quoted), { delimiter: ',', quote: "'", header: true })
+})
+
+t.test('a file with stray quotes is read with quoting off', async (t) => {
+  // A field that starts with a quote it never closes would swallow the rest.
+  const sample = lines('titre;pouces', '"Le Monde" du soir;12', '"Écran 27;27', 'Autre;3')
+  t.equal(sniffDialect(sample).quote, null)
+})
+
+t.test('the first record is a header when it does not look like data', async (t) => {
+  t.equal(sniffDialect(lines('id;nom;date', '1;Alice;2024-01-02', '2;Bob;2024-01-03')).header,
+    true)
+  t.equal(sniffDialect(lines('nom;ville', 'Alice;Sète', 'Bob;Agde')).header, true,
+    'all text: nothing says it is data')
+})
+
+t.test('no header when the first record fits its columns and has a number', async (t) => {
+  t.equal(sniffDialect(lines('1;Alice;2024-01-02', '2;Bob;2024-01-03', '3;Eve;')).header, false)
+  t.equal(sniffDialect(lines('Alice;12,5', 'Bob;3', 'Eve;4,25')).header, false)
+})
+
+t.test('a header repeated on the next lines is still a header', async (t) => {
+  const sample = lines('NUMCOM;NUMDEP;TX', 'NUMCOM;NUMDEP;TX', 'NUMCOM;NUMDEP;TX',
+    '01001;1;41.7', '01002;1;34.1')
+  t.same(sniffDialect(sample), { delimiter: ';', quote: '"', header: true })
+})
+
+t.test('isBlankRecord: every cell empty after trimming', async (t) => {
+  t.equal(isBlankRecord(['']), true)
+  t.equal(isBlankRecord([' ', '\u00a0', '\t', '\r\n']), true)
+  t.equal(isBlankRecord([]), true)
+  t.equal(isBlankRecord(['', ' x ']), false)
+})
+
+t.test('sameAsHeader compares trimmed cells', async (t) => {
+  const header = ['\uFEFFCODE', 'Montant ', '']
+  t.equal(sameAsHeader([' CODE', 'Montant'], header), true, 'missing trailing cell is empty')
+  t.equal(sameAsHeader(['CODE', 'Montant', '', ''], header), true)
+  t.equal(sameAsHeader(['CODE', 'montant'], header), false, 'case matters')
+  t.equal(sameAsHeader(['', ''], ['', '']), false, 'a blank line is not a header')
+})

@@ -1,0 +1,223 @@
+import t from 'tap'
+
+import { ColumnInferrer, normaliseCell, type ColumnStats } from '../../src/ingest/infer.js'
+
+// Observes the values as lines 2, 3, 4… (line 1 being the header).
+function infer(values: string[], nullMarkers?: string[]): ColumnStats {
+  const inferrer = new ColumnInferrer(nullMarkers ? { nullMarkers } : {})
+  values.forEach((value, i) => inferrer.observe(value, i + 2))
+  return inferrer.result()
+}
+
+const formatOf = (values: string[]) => infer(values).format
+
+t.test('normaliseCell trims spaces, tabs, NBSP, NNBSP, CR and LF at both ends', async (t) => {
+  t.equal(normaliseCell(' \t\u00a0\u202f 1 063 850,00 \r\n'), '1 063 850,00')
+  t.equal(normaliseCell('     135'), '135')
+  t.equal(normaliseCell('a  b'), 'a  b', 'keeps inner spaces')
+  t.equal(normaliseCell('\u2003x'), '\u2003x', 'leaves other spaces alone')
+})
+
+t.test('integers: digits with an optional minus', async (t) => {
+  t.same(formatOf(['1', '-42', '0', '2014']),
+    { type: 'integer', grouping: false, currency: false })
+})
+
+t.test('integers may group thousands by space, NBSP or NNBSP', async (t) => {
+  t.same(formatOf(['12 350 000', '1\u00a0867\u00a0500', '520\u202f000', '7']),
+    { type: 'integer', grouping: true, currency: false })
+})
+
+t.test('groups must hold exactly three digits', async (t) => {
+  t.equal(formatOf(['12 34']).type, 'text')
+  t.equal(formatOf(['1234 567']).type, 'text')
+  t.equal(formatOf(['1  234']).type, 'text', 'two spaces')
+})
+
+t.test('a plus sign makes text: +33 phone numbers are not numbers', async (t) => {
+  t.equal(formatOf(['+33467000000']).type, 'text')
+})
+
+t.test('a leading zero keeps the whole column as text, with the line', async (t) => {
+  t.same(formatOf(['1004', '1005', '01004', '1006']),
+    { type: 'text', reason: 'leading zeros (line 4: "01004")' })
+  t.same(formatOf(['06000']), { type: 'text', reason: 'leading zeros (line 2: "06000")' })
+  t.same(formatOf(['0341303G', '0341639X']),
+    { type: 'text', reason: 'leading zeros (line 2: "0341303G")' })
+  t.equal(formatOf(['0', '0', '10']).type, 'integer', 'a lone zero is a number')
+})
+
+t.test('integers beyond 64 bits are decimals', async (t) => {
+  t.equal(formatOf(['9223372036854775807', '-9223372036854775808']).type, 'integer')
+  t.same(formatOf(['9223372036854775808']),
+    { type: 'decimal', decimalMark: '.', grouping: false, currency: false })
+  t.equal(formatOf(['-9223372036854775809']).type, 'decimal')
+  t.equal(formatOf(['123456789012345678901234']).type, 'decimal')
+})
+
+t.test('decimals with a point or a comma', async (t) => {
+  t.same(formatOf(['1234.56', '-0.5']),
+    { type: 'decimal', decimalMark: '.', grouping: false, currency: false })
+  t.same(formatOf(['-0,5', '3,87576', '1 234,56', '2']),
+    { type: 'decimal', decimalMark: ',', grouping: true, currency: false })
+})
+
+t.test('1,234 with a comma is the French decimal 1.234', async (t) => {
+  t.same(infer(['1,234']).format,
+    { type: 'decimal', decimalMark: ',', grouping: false, currency: false })
+  t.equal(infer(['1,234']).min, '1.234')
+})
+
+t.test('integers then decimals make a decimal column', async (t) => {
+  t.equal(formatOf(['1', '2', '2.5', '3']).type, 'decimal')
+})
+
+t.test('both decimal marks in one column make text, with the reason', async (t) => {
+  t.same(formatOf(['1,5', '2', '2.5']),
+    { type: 'text', reason: 'mixed decimal marks: "2.5" at line 4 ("," until then)' })
+})
+
+t.test('exponents, hex, bare points and English grouping are text', async (t) => {
+  for (const value of ['1e5', '1E-3', '0x1A', '.5', '5.', '-.5', '1,234.56', '1.234.567']) {
+    t.equal(formatOf([value]).type, 'text', value)
+  }
+})
+
+t.test('a trailing euro sign flags a currency', async (t) => {
+  t.same(formatOf(['12 350 000 €', '520\u00a0000\u00a0€', '7€']),
+    { type: 'integer', grouping: true, currency: true })
+  t.same(formatOf(['12,50 €']),
+    { type: 'decimal', decimalMark: ',', grouping: false, currency: true })
+  t.equal(formatOf(['€ 12']).type, 'text', 'the sign goes after the amount')
+  t.equal(formatOf(['€']).type, 'text')
+})
+
+t.test('dates in the five accepted spellings', async (t) => {
+  t.same(formatOf(['2024-03-04', '2024-02-29']), { type: 'date', order: 'ymd', separator: '-' })
+  t.same(formatOf(['2024/03/04']), { type: 'date', order: 'ymd', separator: '/' })
+  t.same(formatOf(['03/04/2024', '4/3/2024']), { type: 'date', order: 'dmy', separator: '/' })
+  t.same(formatOf(['03-04-2024']), { type: 'date', order: 'dmy', separator: '-' })
+  t.same(formatOf(['26.05.2014']), { type: 'date', order: 'dmy', separator: '.' })
+})
+
+t.test('dates must exist on the calendar', async (t) => {
+  for (const value of ['2024-13-45', '31/02/2024', '29/02/2023', '2023-02-29', '00/01/2024',
+    '0000-01-01', '2024-04-31', '1900-02-29']) {
+    t.equal(formatOf([value]).type, 'text', value)
+  }
+  t.equal(formatOf(['29/02/2000', '2024-02-29']).type, 'text', 'mixed formats')
+  t.equal(formatOf(['29/02/2000']).type, 'date', '2000 is a leap year')
+})
+
+t.test('two-digit years are not dates', async (t) => {
+  t.equal(formatOf(['04/03/24']).type, 'text')
+})
+
+t.test('one date format per column, else text with the reason', async (t) => {
+  t.same(formatOf(['26.05.2014', '28.04.2014', '2014-05-26']), {
+    type: 'text', reason: 'mixed date formats: "2014-05-26" at line 4 (dmy "." until then)'
+  })
+})
+
+t.test('ISO 8601 timestamps with an offset are instants', async (t) => {
+  t.same(formatOf(['2024-03-04T10:20:30Z', '2024-03-04T10:20:30+02:00',
+    '2024-03-04T10:20:30.123456-05:00', '2024-03-04 10:20+0100']),
+  { type: 'timestamp', offset: true })
+})
+
+t.test('timestamps without offset are wall-clock times', async (t) => {
+  t.same(formatOf(['2024-05-26 00:00:00', '2014-04-28T13:45:00']),
+    { type: 'timestamp', offset: false })
+})
+
+t.test('timestamps with and without offset do not mix', async (t) => {
+  t.same(formatOf(['2024-05-26 00:00:00', '2024-05-26T00:00:00Z']), {
+    type: 'text',
+    reason: 'mixed time zones: "2024-05-26T00:00:00Z" at line 3 (without offset until then)'
+  })
+})
+
+t.test('dates and timestamps do not mix', async (t) => {
+  t.same(formatOf(['2024-05-26', '2024-05-26 10:00:00']), {
+    type: 'text', reason: 'mixed: "2024-05-26 10:00:00" at line 3 (date until then)'
+  })
+})
+
+t.test('impossible times are not timestamps', async (t) => {
+  for (const value of ['2024-03-04T24:00:00', '2024-03-04T10:60:00', '2024-03-04T10:20:61',
+    '2024-02-30T10:00:00', '2024-03-04T10:20:30+1600', '2024-03-04T10:20:30.', '2024-03-04T10']) {
+    t.equal(formatOf([value]).type, 'text', value)
+  }
+})
+
+t.test('booleans in English and French, any case; 0 and 1 stay integers', async (t) => {
+  t.same(formatOf(['true', 'FALSE', 'Oui', 'non', 'VRAI', 'faux']), { type: 'boolean' })
+  t.equal(formatOf(['0', '1', '1']).type, 'integer')
+  t.equal(formatOf(['oui', 'yes']).type, 'text')
+})
+
+t.test('empty cells are nulls; a column of only nulls is text', async (t) => {
+  const stats = infer(['', '  ', '\u00a0'])
+  t.same(stats, {
+    format: { type: 'text', reason: 'no values' }, nullCount: 3, nonNullCount: 0, markerCount: 0
+  })
+})
+
+t.test('null markers are nulls in a typed column', async (t) => {
+  const stats = infer(['12', 'NA', '-', 'N/A', 'n/a', 'null', 'NULL', '', '13'])
+  t.same(stats.format, { type: 'integer', grouping: false, currency: false })
+  t.equal(stats.nullCount, 7)
+  t.equal(stats.markerCount, 6)
+  t.equal(stats.nonNullCount, 2)
+})
+
+t.test('null markers are values in a text column', async (t) => {
+  const stats = infer(['abc', '-', 'NA', ''])
+  t.equal(stats.format.type, 'text')
+  t.equal(stats.nullCount, 1)
+  t.equal(stats.nonNullCount, 3)
+  t.equal(stats.markerCount, 2)
+})
+
+t.test('a column of only null markers is text', async (t) => {
+  t.same(infer(['-', 'NA']).format, { type: 'text' })
+})
+
+t.test('null markers can be configured', async (t) => {
+  t.equal(infer(['12', 'ND'], ['ND']).format.type, 'integer')
+  t.equal(infer(['12', 'NA'], ['ND']).format.type, 'text')
+})
+
+t.test('text after typed values names the first offending value and line', async (t) => {
+  const values = [...Array.from({ length: 38 }, (_, i) => String(i)), 'abc', '12']
+  t.same(formatOf(values), { type: 'text', reason: 'mixed: "abc" at line 40 (integer until then)' })
+})
+
+t.test('a text column from the first value has no reason', async (t) => {
+  t.same(formatOf(['Montpellier', '12']), { type: 'text' })
+})
+
+t.test('long offending values are shortened in the reason', async (t) => {
+  const long = 'x'.repeat(200)
+  const { format } = infer(['1', long])
+  t.ok(format.type === 'text' && format.reason !== undefined && format.reason.length < 100)
+})
+
+t.test('min and max are canonical and compared by value', async (t) => {
+  t.match(infer(['9', '10', '-3', '']), { min: '-3', max: '10' })
+  t.match(infer(['1 063 850,00', '200,00', '-5,5']), { min: '-5.5', max: '1063850.00' })
+  t.match(infer(['25/11/2013', '02/12/2013', '16/12/2012']),
+    { min: '2012-12-16', max: '2013-12-02' })
+  t.match(infer(['2024-03-04T10:00:00+02:00', '2024-03-04T09:30:00Z']), {
+    min: '2024-03-04T10:00:00+02:00', max: '2024-03-04T09:30:00Z'
+  })
+  t.match(infer(['oui', 'non']), { min: 'false', max: 'true' })
+  t.match(infer(['b', 'a', 'c']), { min: 'a', max: 'c' })
+})
+
+t.test('keeps working after the column fell back to text', async (t) => {
+  const stats = infer(['1', 'x', '2', '', '3'])
+  t.equal(stats.format.type, 'text')
+  t.equal(stats.nonNullCount, 4)
+  t.equal(stats.nullCount, 1)
+})
