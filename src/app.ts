@@ -52,7 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       url: request.url,
       status,
       ms: Math.round(reply.elapsedTime),
-      token: request.actor?.tokenId
+      token_id: request.actor?.tokenId
     }
     if (status >= 500) request.log.error(fields, 'request')
     else request.log.info(fields, 'request')

@@ -43,7 +43,15 @@ export async function startEmbedded(
   if (!exists) {
     log.info({ dir }, 'creating embedded postgres cluster')
     await fs.mkdir(path.dirname(dir), { recursive: true })
-    await server.initialise()
+    await allowPostgresUser(path.dirname(dir))
+    await server.initialise().catch((error: unknown) => {
+      throw new Error(
+        `could not create the embedded PostgreSQL cluster in ${dir}; under root it runs as ` +
+          'the "postgres" user, which needs to reach that folder (execute permission on ' +
+          'every parent folder)',
+        { cause: error }
+      )
+    })
   }
 
   await removeStalePid(dir)
@@ -62,6 +70,15 @@ export async function startEmbedded(
   const connectionString =
     `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`
   return { connectionString, stop: () => server.stop() }
+}
+
+// Under root, PostgreSQL runs as the `postgres` user, which must be able to pass
+// through DATA_DIR to reach its own cluster folder. DATA_DIR is ours: let others
+// traverse it (not list it), which is all that user needs.
+async function allowPostgresUser(dataDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return
+  const mode = (await fs.stat(dataDir)).mode & 0o777
+  if ((mode & 0o001) === 0) await fs.chmod(dataDir, mode | 0o001)
 }
 
 // The password stays on disk beside the cluster, readable only by us, so that a

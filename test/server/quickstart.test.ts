@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process'
+import { promises as fs, readFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+
+import t from 'tap'
+
+import { adminTokenFrom, freePort, startService } from '../helpers/process.js'
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..')
+const run = promisify(execFile)
+
+// The shell block of the README's Quick start, as written, with only the base URL
+// pointed at the service this test started.
+function quickStartScript(baseUrl: string): string {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const section = readme.split('## Quick start')[1]?.split('\n## ')[0] ?? ''
+  const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
+  const script = blocks.find((b) => b.includes('curl'))
+  if (script === undefined) throw new Error('no curl block in the Quick start')
+  return script.replace(/^BASE=.*$/m, `BASE=${baseUrl}`)
+}
+
+t.test('the README quick start works on the embedded PostgreSQL, and data survives a restart',
+  async (t) => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-quickstart-'))
+    t.teardown(() => fs.rm(dataDir, { recursive: true, force: true }))
+    const env = {
+      DATABASE_URL: '',
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort())
+    }
+
+    const first = await startService(env)
+    const token = adminTokenFrom(first.output())
+    t.ok(token, 'the first start prints the admin token')
+
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', quickStartScript(first.url)], {
+      cwd: ROOT,
+      env: { ...process.env, TOKEN: token ?? '' }
+    })
+    t.match(stdout, /^48$/m, 'the upload reports 48 rows')
+    t.match(stdout, /"categorie": "Parc"/, 'the filtered rows come back')
+    t.match(stdout, /"published"/)
+    t.match(stdout, /"@value": "Fontaines de Montpellier"/, 'the catalogue lists the dataset')
+
+    first.child.kill('SIGTERM')
+    t.equal(await first.exited, 0, 'SIGTERM stops the service cleanly')
+    const pid = await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')
+      .catch(() => null)
+    t.equal(pid, null, 'the embedded PostgreSQL stopped with it')
+
+    const second = await startService(env)
+    t.teardown(async () => {
+      second.child.kill('SIGINT')
+      await second.exited
+    })
+    t.equal(adminTokenFrom(second.output()), undefined, 'no second admin token')
+    const list = await fetch(`${second.url}/api/v1/datasets`)
+    const body = (await list.json()) as { data: Array<{ title: string }> }
+    t.same(body.data.map((d) => d.title), ['Fontaines de Montpellier'], 'the data is found again')
+  })
