@@ -3,24 +3,12 @@
 // folder and stopped at the end. Each test file then makes its own database.
 import { spawn } from 'node:child_process'
 import { promises as fs } from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 
 import { pino } from 'pino'
 
 import { startEmbedded } from '../src/db/embedded.js'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+import { freePort } from '../test/helpers/process.js'
 
 async function main(): Promise<number> {
   const log = pino({ level: 'warn' })

@@ -1,14 +1,8 @@
 import { digitAt, isDigit } from './values.js'
+import { COLON, DOT, MINUS, PLUS, SLASH, SPACE } from './char-codes.js'
 
 // Dates and ISO 8601 timestamps, checked against the calendar (see values.ts for how
 // the recognisers are written).
-
-const SPACE = 0x20
-const PLUS = 0x2b
-const MINUS = 0x2d
-const DOT = 0x2e
-const SLASH = 0x2f
-const COLON = 0x3a
 
 export interface DateShape {
   order: 'ymd' | 'dmy'

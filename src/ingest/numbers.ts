@@ -1,16 +1,8 @@
 import { digitAt, isDigit } from './values.js'
+import { COMMA, DOT, EURO, MINUS, NBSP, NNBSP, SPACE, ZERO } from './char-codes.js'
 
 // Integers and decimals as French files write them (see values.ts for how the
 // recognisers are written).
-
-const SPACE = 0x20
-const NBSP = 0xa0
-const NNBSP = 0x202f
-const COMMA = 0x2c
-const MINUS = 0x2d
-const DOT = 0x2e
-const ZERO = 0x30
-const EURO = 0x20ac
 
 // French thousands separators: space, no-break space, narrow no-break space (what
 // LibreOffice and recent Excel versions write).

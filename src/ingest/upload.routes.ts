@@ -12,6 +12,7 @@ import { AppError, notFound } from '../http/errors.js'
 import { idParams, problems } from '../http/schemas.js'
 import { sendDownload } from './download.js'
 import type { FileStore } from './file-store.js'
+import { DEFAULT_NULL_MARKERS } from './infer.js'
 import { type IngestDeps, ingestUpload } from './ingest.service.js'
 import { findRevision, listRevisions } from './revision.queries.js'
 import { revisionListSchema, revisionSchema, uploadQuery } from './revision.schemas.js'
@@ -23,8 +24,6 @@ export interface UploadOptions {
   config: Config
   files: FileStore
 }
-
-export const DEFAULT_NULL_MARKERS = ['NA', 'N/A', 'n/a', '-', 'null', 'NULL']
 
 const tags = ['resources']
 const revision = { $ref: 'Revision#' } as const
@@ -51,7 +50,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
       maxUploadBytes: config.MAX_UPLOAD_BYTES,
       revisionsKept: config.REVISIONS_KEPT
     },
-    nullMarkers: DEFAULT_NULL_MARKERS
+    nullMarkers: [...DEFAULT_NULL_MARKERS]
   }
 
   const answer = async (request: FastifyRequest, resourceId: string, id: string) => {

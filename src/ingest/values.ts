@@ -1,16 +1,9 @@
+import { CR, LF, MINUS, NBSP, NNBSP, SPACE, TAB, ZERO } from './char-codes.js'
+
 // What every cell goes through, and the character tests the value recognisers share.
 // The recognisers (numbers.ts, dates.ts) run on millions of cells: they read char codes
 // by hand, with no regular expression (no backtracking on a 10 kB cell), and write their
 // result into a shape object the caller creates once and reuses for every value.
-
-const TAB = 0x09
-const LF = 0x0a
-const CR = 0x0d
-const SPACE = 0x20
-const NBSP = 0xa0
-const NNBSP = 0x202f
-const MINUS = 0x2d
-const ZERO = 0x30
 
 export const DEFAULT_NULL_MARKERS: readonly string[] = ['NA', 'N/A', 'n/a', '-', 'null', 'NULL']
 
