@@ -18,8 +18,9 @@ import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import dcatRoutes from './dcat/catalog.routes.js'
 import { openapiOptions } from './http/openapi.js'
-import { registerProblemHandlers } from './http/problem.js'
+import { answerClientError, registerProblemHandlers, sendProblem } from './http/problem.js'
 import { problemSchema } from './http/schemas.js'
+import { registerValidation } from './http/validation.js'
 import type { FileStore } from './ingest/file-store.js'
 import uploadRoutes from './ingest/upload.routes.js'
 import recordRoutes from './records/records.routes.js'
@@ -42,7 +43,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // One line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } }
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(reply, request, 'VALIDATION_FAILED', error.message)
+    }
   })
 
   app.addHook('onResponse', async (request, reply) => {
@@ -63,13 +67,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     resourceSchema]) {
     app.addSchema(schema)
   }
+  registerValidation(app)
 
   await app.register(swagger, openapiOptions(config))
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(authPlugin, { db, signingKey })
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+  // Public documents: a token, even a bad one, changes nothing about them.
+  const open = { anonymous: true }
+  app.get('/openapi.json', { config: open, schema: { hide: true } }, async () => app.swagger())
+  app.get('/healthz', { config: open, schema: { hide: true } }, async () => ({ status: 'ok' }))
 
   await app.register(async (v1) => {
     await v1.register(tokenRoutes, { db, config, signingKey })

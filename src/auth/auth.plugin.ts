@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     // The least role a route needs; routes without one are public reads.
     role?: Role
+    // Routes whose answer is the same for everyone ignore any token sent.
+    anonymous?: boolean
   }
 }
 
@@ -28,6 +30,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void
   app.decorateRequest('actor', null)
 
   app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.anonymous === true) return
     request.actor = await authenticate(request, opts)
 
     const needed = request.routeOptions.config.role

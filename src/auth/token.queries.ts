@@ -79,6 +79,30 @@ export async function listTokens(db: Db, organizationId: string) {
     .execute()
 }
 
+// The organization's admin tokens still in force other than `exceptId`: revoking
+// the last one would lock every administrator out.
+export async function otherActiveAdmins(db: Db, organizationId: string, exceptId: string) {
+  const row = await db
+    .selectFrom('api_token')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('organization_id', '=', organizationId)
+    .where('role', '=', 'admin')
+    .where('id', '!=', exceptId)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function findToken(db: Db, organizationId: string, id: string) {
+  return db
+    .selectFrom('api_token')
+    .select(['id', 'role', 'revoked_at'])
+    .where('id', '=', id)
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst()
+}
+
 export async function revokeToken(db: Db, organizationId: string, id: string): Promise<boolean> {
   const result = await db
     .updateTable('api_token')

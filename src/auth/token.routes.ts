@@ -3,12 +3,12 @@ import type { FastifyInstance } from 'fastify'
 
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
-import { notFound } from '../http/errors.js'
+import { AppError, notFound } from '../http/errors.js'
 import { idParams, problems } from '../http/schemas.js'
 import { recordAudit } from './audit.queries.js'
 import { requireActor } from './roles.js'
 import { createTokenBody, issuedTokenSchema, tokenListSchema } from './token.schemas.js'
-import { listTokens, revokeToken } from './token.queries.js'
+import { findToken, listTokens, otherActiveAdmins, revokeToken } from './token.queries.js'
 import { issueToken } from './tokens.js'
 
 export interface TokenRoutesOptions {
@@ -62,13 +62,17 @@ export default async function tokenRoutes(app: FastifyInstance, opts: TokenRoute
       summary: 'Revoke a token',
       tags,
       params: idParams,
-      response: { 204: { type: 'null' }, ...problems(401, 403, 404) }
+      response: { 204: { type: 'null' }, ...problems(401, 403, 404, 409) }
     }
   }, async (request, reply) => {
     const actor = requireActor(request.actor)
-    if (!(await revokeToken(db, actor.organizationId, request.params.id))) {
-      throw notFound('Token')
+    const token = await findToken(db, actor.organizationId, request.params.id)
+    if (token === undefined || token.revoked_at !== null) throw notFound('Token')
+    if (token.role === 'admin' &&
+      (await otherActiveAdmins(db, actor.organizationId, token.id)) === 0) {
+      throw new AppError('STATE_CONFLICT', 'This is the last admin token; issue another first.')
     }
+    await revokeToken(db, actor.organizationId, token.id)
     await recordAudit(db, actor, 'token.revoke', 'token', request.params.id)
     return reply.code(204).send()
   })

@@ -6,8 +6,9 @@ import { type Actor, requireActor } from '../auth/roles.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { DatasetRow } from '../db/schema.js'
-import { decodeCursor, encodeCursor } from '../http/cursor.js'
-import { AppError, notFound } from '../http/errors.js'
+import { decodeListCursor } from '../http/cursor.js'
+import { notFound } from '../http/errors.js'
+import { pageOf, pageSize } from '../http/pagination.js'
 import { idParams, problems } from '../http/schemas.js'
 import {
   createDatasetBody,
@@ -58,18 +59,11 @@ export default async function datasetRoutes(app: FastifyInstance, opts: Catalogu
     }
   }, async (request) => {
     const { cursor, state } = request.query
-    const limit = Math.min(request.query.limit ?? config.PAGE_SIZE_DEFAULT, config.PAGE_SIZE_MAX)
-    const after = cursor === undefined ? undefined : datasetCursor(cursor)
+    const limit = pageSize(request.query.limit, config)
+    const after = cursor === undefined ? undefined : decodeListCursor('datasets', cursor)
 
     const { rows, total } = await listDatasets(db, request.actor, { limit, state, after })
-    const page = rows.slice(0, limit)
-    const last = page.at(-1)
-    const more = rows.length > limit && last !== undefined
-    return {
-      data: page,
-      total,
-      next_cursor: more ? encodeCursor('datasets', [last.cursor_at, last.id]) : null
-    }
+    return { ...pageOf(rows, limit, 'datasets', (r) => [r.cursor_at, r.id]), total }
   })
 
   api.post('/datasets', {
@@ -136,19 +130,4 @@ export default async function datasetRoutes(app: FastifyInstance, opts: Catalogu
       return row
     })
   }
-}
-
-// A cursor is opaque but can be forged: check it before it reaches SQL.
-const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
-function datasetCursor(cursor: string): [string, string] {
-  const [at, id] = decodeCursor('datasets', cursor)
-  if (typeof at !== 'string' || !TIMESTAMP_TEXT.test(at)) throw badCursor()
-  if (typeof id !== 'string' || !UUID_TEXT.test(id)) throw badCursor()
-  return [at, id]
-}
-
-function badCursor(): AppError {
-  return new AppError('CURSOR_INVALID', 'The cursor does not come from this listing.')
 }

@@ -1,3 +1,5 @@
+import { sql } from 'kysely'
+
 import type { Db } from '../db/database.js'
 
 // A resource with what decides who may see it (its dataset's state and owner)
@@ -38,12 +40,32 @@ export async function findResource(db: Db, id: string) {
   return resourceQuery(db).where('resource.id', '=', id).executeTakeFirst()
 }
 
-export async function listResources(db: Db, datasetId: string) {
-  return resourceQuery(db)
+export async function listResources(
+  db: Db,
+  datasetId: string,
+  page: { limit: number; after?: [string, string] | undefined }
+) {
+  const total = await db
+    .selectFrom('resource')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('dataset_id', '=', datasetId)
+    .executeTakeFirstOrThrow()
+
+  let query = resourceQuery(db)
+    .select(sql<string>`resource.created_at::text`.as('cursor_at'))
     .where('resource.dataset_id', '=', datasetId)
+  if (page.after !== undefined) {
+    const [at, id] = page.after
+    query = query.where(
+      sql<boolean>`(resource.created_at, resource.id) > (${at}::timestamptz, ${id}::uuid)`
+    )
+  }
+  const rows = await query
     .orderBy('resource.created_at')
     .orderBy('resource.id')
+    .limit(page.limit + 1)
     .execute()
+  return { rows, total: Number(total.n) }
 }
 
 export async function insertResource(

@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify'
 import { recordAudit } from '../auth/audit.queries.js'
 import { type Actor, requireActor } from '../auth/roles.js'
 import type { Db } from '../db/database.js'
+import { decodeListCursor } from '../http/cursor.js'
 import { notFound } from '../http/errors.js'
+import { pageOf, pageSize } from '../http/pagination.js'
 import { idParams, problems } from '../http/schemas.js'
 import type { CatalogueOptions } from './dataset.routes.js'
 import { loadVisibleDataset, loadWritableDataset } from './dataset.routes.js'
@@ -15,7 +17,12 @@ import {
   type ResourceWithRevision,
   updateResource
 } from './resource.queries.js'
-import { createResourceBody, resourceListSchema, updateResourceBody } from './resource.schemas.js'
+import {
+  createResourceBody,
+  resourceListQuery,
+  resourceListSchema,
+  updateResourceBody
+} from './resource.schemas.js'
 import { toResourceView } from './resource.view.js'
 import { canSee, canWrite } from './visibility.js'
 
@@ -53,12 +60,18 @@ export default async function resourceRoutes(app: FastifyInstance, opts: Catalog
       summary: 'List the resources of a dataset',
       tags,
       params: idParams,
-      response: { 200: resourceListSchema, ...problems(404) }
+      querystring: resourceListQuery,
+      response: { 200: resourceListSchema, ...problems(400, 404) }
     }
   }, async (request) => {
     await loadVisibleDataset(db, request.actor, request.params.id)
-    const rows = await listResources(db, request.params.id)
-    return { data: rows.map((row) => toResourceView(row, config.publicUrl)) }
+    const { cursor } = request.query
+    const limit = pageSize(request.query.limit, config)
+    const after = cursor === undefined ? undefined : decodeListCursor('resources', cursor)
+
+    const { rows, total } = await listResources(db, request.params.id, { limit, after })
+    const page = pageOf(rows, limit, 'resources', (r) => [r.cursor_at, r.id])
+    return { ...page, data: page.data.map((r) => toResourceView(r, config.publicUrl)), total }
   })
 
   api.post('/datasets/:id/resources', {

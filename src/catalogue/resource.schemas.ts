@@ -1,4 +1,4 @@
-import { uuid } from '../http/schemas.js'
+import { pageMeta, pageQuery, uuid } from '../http/schemas.js'
 
 const title = { type: 'string', minLength: 1, maxLength: 300 } as const
 const description = { type: 'string', maxLength: 20000 } as const
@@ -73,8 +73,14 @@ export const resourceSchema = {
   ]
 } as const
 
+export const resourceListQuery = {
+  type: 'object',
+  properties: pageQuery,
+  additionalProperties: false
+} as const
+
 export const resourceListSchema = {
   type: 'object',
-  properties: { data: { type: 'array', items: { $ref: 'Resource#' } } },
-  required: ['data']
+  properties: { data: { type: 'array', items: { $ref: 'Resource#' } }, ...pageMeta },
+  required: ['data', 'total', 'next_cursor']
 } as const

@@ -35,6 +35,7 @@ export default async function dcatRoutes(app: FastifyInstance, opts: CatalogueOp
 
   for (const url of ['/catalog', '/catalog.jsonld']) {
     api.get(url, {
+      config: { anonymous: true },
       schema: {
         summary: 'DCAT-AP catalogue of the published datasets (JSON-LD)',
         description:

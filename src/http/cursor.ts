@@ -20,3 +20,31 @@ export function decodeCursor(tag: string, cursor: string): unknown[] {
   }
   return parsed.slice(1)
 }
+
+// A cursor is opaque but can be forged: check it before it reaches SQL.
+const TIMESTAMP_TEXT =
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-](\d{2})(:\d{2})?$/
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+// Lists of catalogue items page by (created_at as exact text, id).
+export function decodeListCursor(tag: string, cursor: string): [string, string] {
+  const [at, id] = decodeCursor(tag, cursor)
+  if (typeof at !== 'string' || !isTimestampText(at) ||
+    typeof id !== 'string' || !UUID_TEXT.test(id)) {
+    throw new AppError('CURSOR_INVALID', 'The cursor does not come from this listing.')
+  }
+  return [at, id]
+}
+
+// The text PostgreSQL gives for a timestamptz, with every field in range, so
+// that casting it back cannot fail.
+function isTimestampText(text: string): boolean {
+  const m = TIMESTAMP_TEXT.exec(text)
+  if (m === null) return false
+  const [y, mo, d, h, mi, s, , oh] = m.slice(1).map(Number)
+  if (y === undefined || mo === undefined || d === undefined) return false
+  const date = new Date(0)
+  date.setUTCFullYear(y, mo - 1, d)
+  return y >= 1 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d &&
+    (h ?? 99) < 24 && (mi ?? 99) < 60 && (s ?? 99) < 60 && (oh ?? 99) <= 15
+}

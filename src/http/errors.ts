@@ -17,6 +17,7 @@ export const ERRORS = {
   STATE_CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   UPLOAD_TOO_LARGE: { status: 413, title: 'The upload is larger than allowed' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'This media type is not accepted here' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request line or headers are too large' },
   CSV_EMPTY: { status: 422, title: 'The file is empty' },
   CSV_NOT_TEXT: { status: 422, title: 'The file is not a text CSV file' },
   CSV_ENCODING_INVALID: { status: 422, title: 'The file does not match its encoding' },
@@ -25,6 +26,7 @@ export const ERRORS = {
   CSV_NO_HEADER: { status: 422, title: 'No header row was found' },
   CSV_TOO_MANY_COLUMNS: { status: 422, title: 'The file has too many columns' },
   CSV_CELL_TOO_LARGE: { status: 422, title: 'A cell is larger than allowed' },
+  CSV_ROW_TOO_WIDE: { status: 422, title: 'A row is too wide to store' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'The service is not available right now' }
 } as const

@@ -1,3 +1,5 @@
+import type { Socket } from 'node:net'
+
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 import { AppError, ERRORS, type ErrorCode, type ProblemExtras } from './errors.js'
@@ -89,4 +91,29 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     return sendProblem(reply, request, 'ROUTE_NOT_FOUND', `No route for ${request.method}.`)
   })
+}
+
+// Requests Node's HTTP parser refuses never reach Fastify (a URL or headers over
+// 16 KiB, a broken request line): they are answered here, in the same format.
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
+  const code: ErrorCode = tooLarge ? 'HEADERS_TOO_LARGE' : 'BODY_INVALID'
+  const { status, title } = ERRORS[code]
+  const body = JSON.stringify({
+    type: problemType(code),
+    title,
+    status,
+    code,
+    detail: code === 'HEADERS_TOO_LARGE'
+      ? 'Shorten the URL (for long `in` filters, split the query) or the headers.'
+      : 'The HTTP request cannot be parsed.'
+  })
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  )
 }

@@ -52,34 +52,44 @@ export class ByteStats {
   #pendingByte = -1
   #pendingPrevious = SPACE
 
+  // Runs on every byte of the upload: the state lives in locals while the loop runs.
   update(chunk: Buffer): void {
     let offset = this.total
-    for (const b of chunk) {
-      if (IS_CONTROL[b] === 1) {
-        this.controls++
-        if (offset < HEAD_SIZE) this.headControls++
-        if (b === 0) {
-          if ((offset & 1) === 0) this.nulEven++
-          else this.nulOdd++
-          if (offset < HEAD_SIZE) this.headNul++
-        }
-      }
+    let previous = this.#previous
+    let pendingByte = this.#pendingByte
+    let pendingPrevious = this.#pendingPrevious
+
+    for (let i = 0; i < chunk.length; i++, offset++) {
+      const b = chunk[i] ?? 0
+      if (IS_CONTROL[b] === 1) this.#control(b, offset)
 
       const cls = BYTE_CLASS[b] ?? PUNCT
-      if (this.#pendingByte >= 0) {
-        const index = contextIndex(this.#pendingByte, this.#pendingPrevious, cls)
+      if (pendingByte >= 0) {
+        const index = contextIndex(pendingByte, pendingPrevious, cls)
         this.context[index] = (this.context[index] ?? 0) + 1
-        this.#pendingByte = -1
+        pendingByte = -1
       }
       if (b >= 0x80) {
-        this.#pendingByte = b
-        this.#pendingPrevious = this.#previous
+        pendingByte = b
+        pendingPrevious = previous
       }
-
-      this.#previous = cls
-      offset++
+      previous = cls
     }
+
     this.total = offset
+    this.#previous = previous
+    this.#pendingByte = pendingByte
+    this.#pendingPrevious = pendingPrevious
+  }
+
+  #control(b: number, offset: number): void {
+    this.controls++
+    if (offset < HEAD_SIZE) this.headControls++
+    if (b !== 0) return
+
+    if ((offset & 1) === 0) this.nulEven++
+    else this.nulOdd++
+    if (offset < HEAD_SIZE) this.headNul++
   }
 
   // The end of the file is the right-hand neighbour of a high byte in last position.

@@ -11,6 +11,9 @@ export interface Dialect {
   // null: quotes are ordinary characters.
   quote: Quote
   header: boolean
+  // Non-blank records before the header (title lines such as `Export du 03/04/2024`), as
+  // the parser reads them with this delimiter and quote; the loader skips them.
+  preamble: number
 }
 
 export interface SniffOptions {
@@ -28,10 +31,16 @@ const QUOTES: readonly Quote[] = ['"', null, "'"]
 
 const MAX_RECORDS = 1000
 
+// Exports put at most a few title lines above the header; beyond this many records, a
+// narrow line is data of a ragged file, not a title.
+const MAX_PREAMBLE = 10
+
 interface Candidate {
   delimiter: Delimiter
   quote: Quote
+  // The records from the header on, and how many came before it.
   records: string[][]
+  preamble: number
   // The modal number of delimiters per record, how many records have it, and their share.
   count: number
   frequency: number
@@ -69,29 +78,64 @@ function candidate(
   // The last record of a cut sample may be missing fields; drop it, unless it is the
   // only one.
   const cut = !complete && !read.lastComplete && read.records.length > 1
-  const records = (cut ? read.records.slice(0, -1) : read.records)
+  const all = (cut ? read.records.slice(0, -1) : read.records)
     .filter((record) => !isBlankRecord(record))
+  const preamble = preambleLength(all)
+  const records = all.slice(preamble)
 
+  const { value, frequency } = mode(records.map((record) => record.length - 1))
+  // A header with one column over data with several is not a reading of the file.
+  const count = records.length > 1 && records[0]?.length === 1 ? 0 : value
+
+  const consistency = records.length === 0 ? 0 : frequency / records.length
+  return { delimiter, quote, records, preamble, count, frequency, consistency }
+}
+
+// The most frequent value (the largest on a tie) and how often it occurs.
+function mode(values: number[]): { value: number; frequency: number } {
   const frequencies = new Map<number, number>()
-  for (const record of records) {
-    const count = record.length - 1
-    frequencies.set(count, (frequencies.get(count) ?? 0) + 1)
-  }
+  for (const v of values) frequencies.set(v, (frequencies.get(v) ?? 0) + 1)
 
-  let count = 0
+  let value = 0
   let frequency = 0
-  for (const [c, f] of frequencies) {
-    if (f > frequency || (f === frequency && c > count)) {
-      count = c
+  for (const [v, f] of frequencies) {
+    if (f > frequency || (f === frequency && v > value)) {
+      value = v
       frequency = f
     }
   }
+  return { value, frequency }
+}
 
-  // A header with one column over data with several is not a reading of the file.
-  if (records.length > 1 && records[0]?.length === 1) count = 0
+// Fields up to the last non-empty one: spreadsheets add or drop empty trailing fields,
+// and write a title in A1 as `Titre;;;`.
+function width(record: string[]): number {
+  for (let i = record.length; i > 0; i--) {
+    if (!isBlankCell(record[i - 1] ?? '')) return i
+  }
+  return 0
+}
 
-  const consistency = records.length === 0 ? 0 : frequency / records.length
-  return { delimiter, quote, records, count, frequency, consistency }
+const filledCells = (record: string[]): number =>
+  record.reduce((n, cell) => (isBlankCell(cell) ? n : n + 1), 0)
+
+// Title lines above the header. The header is the first record, among the first few,
+// with at least two values and about as wide as the table (one less, for an unnamed last
+// column); the records before it are the preamble, provided the header does not look
+// like data. So `Export du 03/04/2024`, `Titre;;;` or `Commune;Montpellier` above a
+// four-column table are a preamble, while a repeated header is not (it is as wide), and
+// `taux` over `1,5` read with `,` is not either (`1,5` looks like data).
+// Known miss: a title of two values over a three-column table is taken for the header.
+function preambleLength(records: string[][]): number {
+  const window = records.slice(0, MAX_PREAMBLE + 1)
+  const first = window.findIndex((record) => filledCells(record) >= 2)
+  if (first < 0) return 0
+
+  const tableWidth = mode(records.slice(first).map(width)).value
+  const header = window.findIndex((record, i) =>
+    i >= first && filledCells(record) >= 2 && width(record) >= tableWidth - 1)
+  if (header <= 0) return 0
+  return hasHeader(records.slice(header)) ? header : 0
 }
 
 // Most consistent first, then more delimiters per record, then more records read that
@@ -122,7 +166,12 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
     best = candidate(sample, delimiter, '"', opts.complete ?? false)
   }
 
-  return { delimiter: best.delimiter, quote: best.quote, header: hasHeader(best.records) }
+  return {
+    delimiter: best.delimiter,
+    quote: best.quote,
+    header: hasHeader(best.records),
+    preamble: best.preamble
+  }
 }
 
 // The first record is a header unless it looks like data: each of its cells fits the

@@ -17,6 +17,19 @@ export interface EncodingResult {
   binary: boolean
   // Why `binary` is true, in words a publisher understands.
   binaryReason?: string
+  // Set when the file is UTF-8 (by its BOM or by the evidence below) yet has bytes that
+  // are not: decoded either way, part of its text would change, so the loader refuses it.
+  invalid?: InvalidUtf8
+}
+
+export interface InvalidUtf8 {
+  encoding: 'utf-8'
+  // Where the first ill-formed sequence starts, counted from the start of the file (BOM
+  // included), and its 1-based line counting LF.
+  byteOffset: number
+  line: number
+  // Valid sequences of two to four bytes in the whole file: the evidence for UTF-8.
+  validMultibyte: number
 }
 
 // The decoders live in decode.ts; callers get the whole encoding API from this module.
@@ -55,6 +68,18 @@ const MIN_CONTROLS = 8
 const UTF16_NUL_SHARE = 0.3
 const UTF16_OTHER_PARITY = 0.01
 
+// A file with invalid UTF-8 is still UTF-8, broken, when its valid multi-byte sequences
+// cannot be an accident of single-byte text: one decoding to a French letter or common
+// punctuation (in windows-1252 that takes Ã, Â, Ä or Å followed by a symbol, as in the
+// "Ã©" of a file already garbled once), or more valid sequences than invalid ones (for
+// UTF-8 in other scripts). Measured on the French text of our real UTF-8 files re-encoded
+// to windows-1252 and CP850: no such sequence; in capitals with non-breaking spaces,
+// windows-1252 forms 36 sequences by accident (É + NBSP reads as U+0260), all outside
+// the Latin range, against 5 000 invalid ones.
+function brokenUtf8(utf8: Utf8Validator): boolean {
+  return utf8.latin > 0 || utf8.multibyte > utf8.invalid
+}
+
 function startsWith(head: Buffer, bytes: number[]): boolean {
   return head.length >= bytes.length && bytes.every((b, i) => head[i] === b)
 }
@@ -81,22 +106,26 @@ export class EncodingDetector {
   finish(): EncodingResult {
     this.#finished = true
     this.#stats.finish()
+    this.#utf8.finish()
     const head = this.#head.subarray(0, this.#headLength)
 
     const result = this.#textResult(head)
 
     // A signature settles it first: a ZIP header has NULs that would look like UTF-16.
-    // In UTF-16, NULs are half of the bytes and say nothing.
+    // In UTF-16, NULs are half of the bytes and say nothing. Binary data is reported as
+    // such, not as broken text.
     const signature = SIGNATURES.find((candidate) => startsWith(head, candidate.bytes))
     let binaryReason: string | undefined
     if (signature) binaryReason = `the file is ${signature.what}, not a CSV`
     else if (!result.encoding.startsWith('utf-16')) binaryReason = this.#noiseReason()
+    if (binaryReason !== undefined) return { ...result, binary: true, binaryReason }
 
-    return binaryReason === undefined ? result : { ...result, binary: true, binaryReason }
+    const invalid = result.encoding === 'utf-8' ? this.#invalidUtf8(result.bom) : undefined
+    return invalid === undefined ? result : { ...result, invalid }
   }
 
-  // A BOM, when present, wins even over invalid bytes: decoding then fails with an error
-  // that names the declared encoding, rather than guessing another one.
+  // A BOM, when present, wins even over invalid bytes: they are reported as invalid UTF-8
+  // (or fail the UTF-16 decoder), rather than another encoding guessed.
   #textResult(head: Buffer): EncodingResult {
     const bom = BOMS.find((candidate) => startsWith(head, candidate.bytes))
     if (bom) {
@@ -108,8 +137,16 @@ export class EncodingDetector {
   #textEncoding(): Encoding {
     const utf16 = this.#utf16WithoutBom()
     if (utf16) return utf16
-    if (this.#utf8.valid) return 'utf-8'
+    if (this.#utf8.valid || brokenUtf8(this.#utf8)) return 'utf-8'
     return chooseSingleByte(this.#stats.context)
+  }
+
+  // The BOM is a valid sequence too, but no evidence: the file says it is UTF-8.
+  #invalidUtf8(bom: boolean): InvalidUtf8 | undefined {
+    const first = this.#utf8.firstInvalid
+    if (first === undefined) return undefined
+    const validMultibyte = this.#utf8.multibyte - (bom ? 1 : 0)
+    return { encoding: 'utf-8', ...first, validMultibyte }
   }
 
   #utf16WithoutBom(): Encoding | undefined {

@@ -53,7 +53,7 @@ export class FileStore {
       await fs.rename(partial, final)
     } catch (error) {
       await fs.rm(partial, { force: true })
-      throw error
+      throw asUploadProblem(error)
     }
 
     return { key, size, sha256: hash.digest('hex') }
@@ -78,4 +78,20 @@ export class FileStore {
     if (!/^[0-9a-f-]{36}(\.partial)?$/.test(key)) throw new Error(`bad file key ${key}`)
     return path.join(this.dir, key)
   }
+}
+
+// Disk errors are ours (a 500); anything else while receiving means the body
+// did not arrive whole: the client went away, or the multipart was cut short.
+const DISK_ERRORS = new Set(['ENOSPC', 'EACCES', 'EIO', 'EROFS', 'EMFILE', 'ENFILE', 'EEXIST'])
+
+function asUploadProblem(error: unknown): unknown {
+  if (error instanceof AppError) return error
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && DISK_ERRORS.has(code)) return error
+  return new AppError(
+    'BODY_INVALID',
+    'The upload ended before the file was complete; nothing was changed.',
+    {},
+    error
+  )
 }

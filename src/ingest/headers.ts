@@ -18,9 +18,11 @@ const LIGATURES: Readonly<Record<string, string>> = {
   œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', đ: 'd', ð: 'd', ł: 'l', þ: 'th', ı: 'i'
 }
 
-// The BOM is also stripped by the decoder; a file re-saved twice can still hold one.
+// The BOM is also stripped by the decoder; a file re-saved twice can still hold one. NUL,
+// which broken exports leave behind, cannot be stored in PostgreSQL text and is never
+// meant: the loader drops it from cells too.
 export function cleanLabel(header: string): string {
-  return header.replace(/\uFEFF/g, '').replace(/\s+/g, ' ').trim()
+  return header.replace(/[\uFEFF\0]/g, '').replace(/\s+/g, ' ').trim()
 }
 
 function baseName(label: string): string {

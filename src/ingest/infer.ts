@@ -245,14 +245,20 @@ export class ColumnInferrer {
     this.#state = 'text'
   }
 
-  // The reason names the first value that broke the type, so a publisher can fix it.
+  // The reason names the first value that broke the type, so a publisher can fix it. A
+  // value that only looks like a date or a timestamp is named even as the first value.
   #explain(value: string, line: number): string | undefined {
     const state = this.#state
+    const at = `${quote(value)} at line ${line}`
+    const nearMiss = this.#nearMiss(value)
+    if (nearMiss !== undefined && (state === 'none' || state === nearMiss.type)) {
+      return `not a ${nearMiss.type}: ${at} (${nearMiss.problem})`
+    }
+
     const numeric = state === 'none' || state === 'integer' || state === 'decimal'
     if (numeric && hasLeadingZero(value)) return `leading zeros (line ${line}: ${quote(value)})`
     if (state === 'none') return undefined
 
-    const at = `${quote(value)} at line ${line}`
     if (numeric && scanNumber(value, this.#number)) {
       return `mixed decimal marks: ${at} ("${this.#decimalMark ?? '.'}" until then)`
     }
@@ -264,5 +270,15 @@ export class ColumnInferrer {
       return `mixed time zones: ${at} (${until} offset until then)`
     }
     return `mixed: ${at} (${state} until then)`
+  }
+
+  // A value with the shape of a date or a timestamp that is not a valid one, and why.
+  #nearMiss(value: string): { type: 'date' | 'timestamp'; problem: string } | undefined {
+    scanDate(value, this.#date)
+    if (this.#date.problem !== undefined) return { type: 'date', problem: this.#date.problem }
+
+    scanTimestamp(value, this.#timestamp)
+    const problem = this.#timestamp.problem
+    return problem === undefined ? undefined : { type: 'timestamp', problem }
   }
 }

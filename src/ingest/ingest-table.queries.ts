@@ -106,26 +106,47 @@ export async function listIngestTables(pool: pg.Pool): Promise<string[]> {
   return result.rows.map((r) => r.name)
 }
 
-// Whether the last row is a spreadsheet total: every non-numeric cell empty, at
-// least one number, and each of its numbers equal to the sum of its column over
-// all the rows above. The sum makes a false positive all but impossible.
+// Whether the last row is a spreadsheet total. All of: every non-numeric cell is
+// empty or a "Total" label; each of its numbers equals the sum of its column
+// over all the rows above, and one of them is not zero; and something marks it
+// out as a total: a "Total" label, or an empty cell in a column that is never
+// empty above. (A plain column 1, 2, 3 is not a total of 1 + 2.)
 export async function lastRowIsTotal(
   client: pg.PoolClient,
   table: string,
   lastRow: number,
   numeric: string[],
+  texts: string[],
   others: string[]
 ): Promise<boolean> {
   if (numeric.length === 0 || lastRow < 3) return false
   const l = (c: string) => `l.${columnSql(c)}`
-  const empty = others.map((c) => `${l(c)} is null`)
-  const someNumber = numeric.map((c) => `${l(c)} is not null`).join(' or ')
-  const sums = numeric.map((c) => `(${l(c)} is null or ${l(c)} = s.${columnSql(c)})`)
+  const s = (c: string) => `s.${columnSql(c)}`
+  // Alias of a column's non-null count; columnSql checks the name first.
+  const n = (c: string) => `"${columnSql(c).slice(1, -1)}_n"`
+  const isLabel = (c: string) => `coalesce(${l(c)} ~* '^(sous-)?(total|totaux)\\M', false)`
+  const nonNumeric = [...texts, ...others]
+
+  const shape = [
+    ...texts.map((c) => `(${l(c)} is null or ${isLabel(c)})`),
+    ...others.map((c) => `${l(c)} is null`),
+    `(${numeric.map((c) => `coalesce(${l(c)} <> 0, false)`).join(' or ')})`,
+    ...numeric.map((c) => `(${l(c)} is null or ${l(c)} = ${s(c)})`)
+  ]
+  const marks = [
+    ...texts.map(isLabel),
+    ...nonNumeric.map((c) => `(${l(c)} is null and s.${n(c)} = s.n)`)
+  ]
+  const aggregates = [
+    'count(*) as n',
+    ...numeric.map((c) => `sum(${columnSql(c)}) as ${columnSql(c)}`),
+    ...nonNumeric.map((c) => `count(${columnSql(c)}) as ${n(c)}`)
+  ]
+
   const result = await client.query<{ total: boolean | null }>(
-    `select ${[...empty, `(${someNumber})`, ...sums].join(' and ')} as total
+    `select ${shape.join(' and ')} and (${marks.join(' or ') || 'false'}) as total
      from (select * from ${tableSql(table)} where _row = $1) l,
-          (select ${numeric.map((c) => `sum(${columnSql(c)}) as ${columnSql(c)}`).join(', ')}
-           from ${tableSql(table)} where _row < $1) s`,
+          (select ${aggregates.join(', ')} from ${tableSql(table)} where _row < $1) s`,
     [lastRow]
   )
   return result.rows[0]?.total === true
@@ -135,11 +156,19 @@ export async function deleteRow(client: pg.PoolClient, table: string, row: numbe
   await client.query(`delete from ${tableSql(table)} where _row = $1`, [row])
 }
 
-export async function columnStats(client: pg.PoolClient, table: string, column: string) {
+// Null count, and for numeric columns the range (min and max exist for every
+// type but boolean; only numbers need recomputing here).
+export async function columnStats(
+  client: pg.PoolClient,
+  table: string,
+  column: string,
+  numeric: boolean
+) {
   const c = columnSql(column)
+  const range = numeric ? `min(${c})::text` : 'null::text'
   const result = await client.query<{ nulls: number; min: string | null; max: string | null }>(
-    `select (count(*) - count(${c}))::int as nulls, min(${c})::text as min,
-       max(${c})::text as max
+    `select (count(*) - count(${c}))::int as nulls, ${range} as min,
+       ${range.replace('min', 'max')} as max
      from ${tableSql(table)}`
   )
   return result.rows[0] ?? { nulls: 0, min: null, max: null }

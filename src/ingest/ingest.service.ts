@@ -54,7 +54,8 @@ export async function ingestUpload(deps: IngestDeps, upload: Upload) {
     const ms = Date.now() - started
     log.info({ rows: result.rowCount, bytes: result.bytes, ms }, 'ingest done')
     return revisionId
-  } catch (error) {
+  } catch (caught) {
+    const error = asLoadProblem(caught)
     const problem = error instanceof AppError ? error : null
     await markRevisionFailed(deps.db, revisionId, {
       code: problem?.code ?? 'INTERNAL',
@@ -85,7 +86,17 @@ async function storeAndLoad(deps: IngestDeps, upload: Upload, revisionId: string
   if (stored.size === 0) throw new AppError('CSV_EMPTY', 'The uploaded file has no content.')
   const encoding = detector.finish()
   if (encoding.binary) {
-    throw new AppError('CSV_NOT_TEXT', 'The file holds binary data; upload it as CSV text.')
+    const why = encoding.binaryReason ?? 'it holds binary data'
+    throw new AppError('CSV_NOT_TEXT', `This is not a CSV text file: ${why}.`)
+  }
+  if (encoding.invalid !== undefined) {
+    const { line } = encoding.invalid
+    throw new AppError(
+      'CSV_ENCODING_INVALID',
+      `The file is UTF-8 but line ${line} holds bytes that are not: the file mixes ` +
+        'encodings or was damaged. Save it again as UTF-8.',
+      { line }
+    )
   }
 
   const dialect = await sniffFile(deps.files, revisionId, encoding, stored.size)
@@ -116,7 +127,8 @@ async function storeAndLoad(deps: IngestDeps, upload: Upload, revisionId: string
       report
     })
 
-    const old = await supersedeOldRevisions(client, upload.resourceId, deps.limits.revisionsKept)
+    const kept = deps.limits.revisionsKept
+    const old = await supersedeOldRevisions(client, upload.resourceId, revisionId, kept)
     for (const o of old) if (o.table_name !== null) await dropTable(client, o.table_name)
     await client.query('commit')
     broken = false
@@ -129,4 +141,19 @@ async function storeAndLoad(deps: IngestDeps, upload: Upload, revisionId: string
     client.release(broken)
     if (broken) log.debug('load transaction abandoned')
   }
+}
+
+// PostgreSQL refusals that come from the file itself, told as such.
+function asLoadProblem(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code
+  if (code === '54000') {
+    return new AppError(
+      'CSV_ROW_TOO_WIDE',
+      'A row of this file is wider than a PostgreSQL row can be (about 8 kB of short ' +
+        'values); split the file into fewer columns.',
+      {},
+      error
+    )
+  }
+  return error
 }

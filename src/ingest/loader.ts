@@ -2,13 +2,13 @@ import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 
-import { CsvError, parse } from 'csv-parse'
 import type pg from 'pg'
 
 import { AppError } from '../http/errors.js'
 import { copyField } from './copy-text.js'
 import { type Dialect, isBlankRecord, sameAsHeader } from './dialect.js'
-import { type EncodingResult, decodeStream } from './encoding.js'
+import { readRecords } from './csv-reader.js'
+import type { EncodingResult } from './encoding.js'
 import type { FileStore } from './file-store.js'
 import { type ColumnName, columnNames } from './headers.js'
 import { physicalColumn } from './identifiers.js'
@@ -19,6 +19,7 @@ import { WarningLog } from './report.js'
 export interface Limits {
   maxColumns: number
   maxCellBytes: number
+  maxRecordChars: number
 }
 
 export interface ParsedTable {
@@ -27,7 +28,7 @@ export interface ParsedTable {
   headerLine: number
   // The line where the last data row starts.
   lastLine: number
-  skipped: { blank: number; repeatedHeader: number }
+  skipped: { blank: number; repeatedHeader: number; preamble: number }
   warnings: WarningLog
 }
 
@@ -48,29 +49,9 @@ export async function copyFileIntoTable(
   limits: Limits,
   nullMarkers: string[]
 ): Promise<ParsedTable> {
-  // The parser reads ahead of the loop below; for its errors, where it stands is
-  // tracked here, as it parses, not where the loop has got to.
-  let parsedEnd = 0
-  const parser = files.open(key).pipe(decodeStream(encoding)).pipe(
-    parse({
-      on_record: (record, context) => {
-        parsedEnd = context.lines
-        return record
-      },
-      delimiter: dialect.delimiter,
-      quote: dialect.quote ?? false,
-      relax_column_count: true,
-      // Spreadsheets pad fields with spaces, even around quoted ones (`"a" ,`).
-      // Cells are trimmed anyway; with a tab separator the tabs are the framing.
-      ltrim: dialect.delimiter !== '\t',
-      rtrim: dialect.delimiter !== '\t',
-      skip_empty_lines: false,
-      info: true
-    })
-  )
-
+  const source = readRecords(files, key, encoding, dialect, limits.maxRecordChars)
   const warnings = new WarningLog()
-  const skipped = { blank: 0, repeatedHeader: 0 }
+  const skipped = { blank: 0, repeatedHeader: 0, preamble: 0 }
   let header: string[] | null = null
   let columns: ParsedTable['columns'] = []
   let copy: Writable | null = null
@@ -81,12 +62,18 @@ export async function copyFileIntoTable(
   let previousEnd = 0
 
   try {
-    for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
+    for await (const { record, lines } of source.records) {
       const line = previousEnd + 1
-      previousEnd = info.lines
+      previousEnd = lines
 
       if (isBlankRecord(record)) {
         skipped.blank += 1
+        continue
+      }
+
+      if (header === null && skipped.preamble < dialect.preamble) {
+        skipped.preamble += 1
+        warnings.add({ code: 'PREAMBLE_SKIPPED', message: 'Title line above the header.', line })
         continue
       }
 
@@ -127,16 +114,11 @@ export async function copyFileIntoTable(
       copy.on('error', () => undefined)
       copy.destroy()
     }
-    parser.destroy()
-    throw asCsvProblem(error, parsedEnd + 1)
+    source.destroy()
+    throw error
   }
 
   return { columns, rowCount, headerLine, lastLine, skipped, warnings }
-}
-
-interface CsvRecord {
-  record: string[]
-  info: { lines: number }
 }
 
 function buildColumns(header: string[], limits: Limits, nullMarkers: string[]) {
@@ -226,19 +208,4 @@ function cellValue(
 
 async function write(stream: Writable, chunk: string): Promise<void> {
   if (!stream.write(chunk)) await once(stream, 'drain')
-}
-
-// csv-parse names the line where it gave up, which for an unclosed quote is the
-// end of the file; the record that broke starts right after the last good one.
-function asCsvProblem(error: unknown, recordLine: number): unknown {
-  if (!(error instanceof CsvError)) return error
-  const where = error.code === 'CSV_QUOTE_NOT_CLOSED'
-    ? `A quoted field opened in the record starting at line ${recordLine} is never closed.`
-    : `The record starting at line ${recordLine} cannot be read: ${error.message}`
-  return new AppError(
-    'CSV_MALFORMED',
-    `${where} Check the quotes and separators of that record.`,
-    { line: recordLine },
-    error
-  )
 }

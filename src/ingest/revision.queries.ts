@@ -67,23 +67,26 @@ export async function switchToRevision(client: pg.PoolClient, r: ReadyRevision):
   )
 }
 
-// Older ready revisions beyond the number kept lose their table and file; the
-// revision row stays as history. Returns what to delete once committed.
+// Ready revisions beyond the number kept lose their table and file; the
+// revision row stays as history. The one just made current is always kept,
+// whenever it was started (a slow upload may finish after quicker ones).
+// Returns what to delete once committed.
 export async function supersedeOldRevisions(
   client: pg.PoolClient,
   resourceId: string,
+  currentId: string,
   keep: number
 ): Promise<Array<{ table_name: string | null; storage_path: string | null }>> {
   const result = await client.query<{ table_name: string | null; storage_path: string | null }>(
     `with old as (
        select id, table_name, storage_path from revision
-       where resource_id = $1 and status = 'ready'
-       order by created_at desc offset $2
+       where resource_id = $1 and status = 'ready' and id <> $3
+       order by finished_at desc, created_at desc offset $2
      )
      update revision r set status = 'superseded', table_name = null, storage_path = null
      from old where r.id = old.id
      returning old.table_name, old.storage_path`,
-    [resourceId, keep]
+    [resourceId, keep - 1, currentId]
   )
   return result.rows
 }

@@ -44,7 +44,8 @@ export function buildReport(
     row_count: rowCount,
     skipped_lines: {
       blank: parsed.skipped.blank,
-      repeated_header: parsed.skipped.repeatedHeader
+      repeated_header: parsed.skipped.repeatedHeader,
+      preamble: parsed.skipped.preamble
     },
     warnings: parsed.warnings.items,
     warning_counts: parsed.warnings.counts,

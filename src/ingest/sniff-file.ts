@@ -1,3 +1,5 @@
+import { pipeline } from 'node:stream'
+
 import { type Dialect, sniffDialect } from './dialect.js'
 import { decodeStream, type EncodingResult } from './encoding.js'
 import type { FileStore } from './file-store.js'
@@ -14,9 +16,8 @@ export async function sniffFile(
   let sample = ''
   // The sample may end inside a character or a record: decode it leniently and
   // tell the sniffer when it is in fact the whole file.
-  const decoded = files
-    .open(key, 0, SAMPLE_BYTES - 1)
-    .pipe(decodeStream(encoding, { lenient: true }))
+  const decoded = decodeStream(encoding, { lenient: true })
+  pipeline(files.open(key, 0, SAMPLE_BYTES - 1), decoded, () => undefined)
   for await (const chunk of decoded) sample += String(chunk)
   return sniffDialect(sample, { complete: size <= SAMPLE_BYTES })
 }

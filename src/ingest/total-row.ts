@@ -12,7 +12,8 @@ export interface ColumnOutcome {
   max?: string | undefined
 }
 
-// Exports from spreadsheets often end with a total line (`;;;19 256 523 €`).
+// Exports from spreadsheets often end with a total line (`;;;19 256 523 €`, or
+// `Total;1 077 584,06;;`).
 // It is not data: when the last row is provably a total, it is deleted, the
 // row count and the column statistics are corrected, and the report says so.
 export async function removeTotalRow(
@@ -23,14 +24,17 @@ export async function removeTotalRow(
 ): Promise<number> {
   const isNumber = (c: ColumnOutcome) => c.format.type === 'integer' || c.format.type === 'decimal'
   const numeric = columns.filter(isNumber).map((c) => c.physical)
-  const others = columns.filter((c) => !isNumber(c)).map((c) => c.physical)
-  if (!(await lastRowIsTotal(client, table, parsed.rowCount, numeric, others))) {
+  const texts = columns.filter((c) => c.format.type === 'text').map((c) => c.physical)
+  const others = columns
+    .filter((c) => !isNumber(c) && c.format.type !== 'text')
+    .map((c) => c.physical)
+  if (!(await lastRowIsTotal(client, table, parsed.rowCount, numeric, texts, others))) {
     return parsed.rowCount
   }
 
   await deleteRow(client, table, parsed.rowCount)
   for (const column of columns) {
-    const stats = await columnStats(client, table, column.physical)
+    const stats = await columnStats(client, table, column.physical, isNumber(column))
     column.nullCount = stats.nulls
     if (isNumber(column)) {
       column.min = stats.min ?? undefined

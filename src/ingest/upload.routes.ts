@@ -47,6 +47,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     limits: {
       maxColumns: config.MAX_COLUMNS,
       maxCellBytes: config.MAX_CELL_BYTES,
+      maxRecordChars: config.MAX_ROW_CHARS,
       maxUploadBytes: config.MAX_UPLOAD_BYTES,
       revisionsKept: config.REVISIONS_KEPT
     },
@@ -82,7 +83,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
 
     const id = await ingestUpload(deps, {
       resourceId: resource.id,
-      fileName: request.query.filename ?? dispositionName(request) ?? defaultName(resource.title),
+      fileName: fileName(request.query.filename ?? dispositionName(request), resource.title),
       mediaType: request.headers['content-type'] ?? 'text/csv',
       createdBy: actor.tokenId,
       body: request.raw
@@ -107,11 +108,13 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data, or use PUT.')
     }
 
-    const part = await request.file()
+    const part = await request.file().catch((error: unknown) => {
+      throw new AppError('BODY_INVALID', 'The multipart body cannot be read.', {}, error)
+    })
     if (part === undefined) throw new AppError('BODY_INVALID', 'The form holds no file field.')
     const id = await ingestUpload(deps, {
       resourceId: resource.id,
-      fileName: part.filename || defaultName(resource.title),
+      fileName: fileName(part.filename, resource.title),
       mediaType: part.mimetype || 'text/csv',
       createdBy: actor.tokenId,
       body: part.file
@@ -169,6 +172,15 @@ function dispositionName(request: FastifyRequest): string | undefined {
   const header = request.headers['content-disposition']
   const match = header === undefined ? null : /filename="?([^";]+)"?/i.exec(header)
   return match?.[1]?.trim() || undefined
+}
+
+// The name a file is kept and downloaded under: the client's, reduced to its last
+// path segment and without control characters; else one made from the title.
+function fileName(given: string | undefined, title: string): string {
+  const base = (given ?? '').split(/[/\\]/).pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255)
+  return clean === '' || clean === '.' || clean === '..' ? defaultName(title) : clean
 }
 
 function defaultName(title: string): string {

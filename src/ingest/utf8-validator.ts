@@ -1,62 +1,114 @@
-import { isUtf8 } from 'node:buffer'
+const LF = 0x0a
 
-const EMPTY = Buffer.alloc(0)
-
-// Length of the sequence a lead byte announces. Invalid lead bytes (continuation bytes,
-// 0xF5–0xFF) count as 1 so that isUtf8() sees them and rejects them.
-function sequenceLength(lead: number): number {
-  if (lead >= 0xc0 && lead < 0xe0) return 2
-  if (lead >= 0xe0 && lead < 0xf0) return 3
-  if (lead >= 0xf0 && lead < 0xf5) return 4
-  return 1
-}
-
-// Index where a trailing, not yet complete sequence starts (the chunk length if none).
-// Only the last three bytes can belong to one.
-function completeEnd(chunk: Buffer, start: number): number {
-  const floor = Math.max(start, chunk.length - 3)
-  for (let i = chunk.length - 1; i >= floor; i--) {
-    const b = chunk[i] ?? 0
-    if ((b & 0xc0) === 0x80) continue
-
-    return chunk.length - i < sequenceLength(b) ? i : chunk.length
-  }
-  return chunk.length
-}
-
-// Strict UTF-8 validation over a stream of chunks in constant memory. Node's native
-// isUtf8() does the work (it rejects overlong forms, surrogates and code points above
-// U+10FFFF); this class only carries a character split between two chunks.
+// Strict UTF-8 validation over a stream of chunks, in constant memory, following the
+// WHATWG decoder: overlong forms, surrogates and code points above U+10FFFF are
+// ill-formed, and the byte that breaks a sequence is read again as the start of the next
+// one. Besides "valid or not", it counts what the detector weighs when a file is not
+// clean UTF-8 (see encoding.ts), and where it first breaks.
+//
+// Node's native isUtf8() would be faster but says neither where nor how much; this loop
+// costs about as much as the byte statistics gathered beside it.
 export class Utf8Validator {
-  #valid = true
-  #pending: Buffer = EMPTY
+  // Valid sequences of two to four bytes.
+  multibyte = 0
+  // Those among them that decode to U+00A0–U+017F (NBSP, «», °, French letters, œ) or
+  // U+2000–U+20CF (’, “”, –, …, €): what French text written as UTF-8 is made of.
+  latin = 0
+  // Ill-formed sequences: a lead byte cut short, or a byte that cannot start one.
+  invalid = 0
+  // Where the first ill-formed sequence starts: file offset and 1-based line (LF count).
+  firstInvalid: { byteOffset: number; line: number } | undefined
+
+  #offset = 0
+  #line = 1
+  // The sequence under way: bytes still expected, the range of the next one (narrower
+  // after E0, ED, F0 and F4), its code point so far and where it started.
+  #need = 0
+  #lower = 0x80
+  #upper = 0xbf
+  #codePoint = 0
+  #start = 0
 
   update(chunk: Buffer): void {
-    if (!this.#valid) return
+    let need = this.#need
+    let lower = this.#lower
+    let upper = this.#upper
+    let codePoint = this.#codePoint
+    let line = this.#line
 
-    let start = 0
-    if (this.#pending.length > 0) {
-      const missing = sequenceLength(this.#pending[0] ?? 0) - this.#pending.length
-      if (chunk.length < missing) {
-        this.#pending = Buffer.concat([this.#pending, chunk])
-        return
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] ?? 0
+      if (need === 0) {
+        if (b < 0x80) {
+          if (b === LF) line++
+          continue
+        }
+
+        this.#start = this.#offset + i
+        if (b >= 0xc2 && b <= 0xdf) {
+          need = 1
+          codePoint = b & 0x1f
+        } else if (b >= 0xe0 && b <= 0xef) {
+          need = 2
+          codePoint = b & 0x0f
+          if (b === 0xe0) lower = 0xa0
+          else if (b === 0xed) upper = 0x9f
+        } else if (b >= 0xf0 && b <= 0xf4) {
+          need = 3
+          codePoint = b & 0x07
+          if (b === 0xf0) lower = 0x90
+          else if (b === 0xf4) upper = 0x8f
+        } else {
+          this.#fail(line)
+        }
+        continue
       }
 
-      this.#valid = isUtf8(Buffer.concat([this.#pending, chunk.subarray(0, missing)]))
-      this.#pending = EMPTY
-      start = missing
-      if (!this.#valid) return
+      if (b < lower || b > upper) {
+        this.#fail(line)
+        need = 0
+        lower = 0x80
+        upper = 0xbf
+        i-- // the byte that broke the sequence may start the next one
+        continue
+      }
+
+      lower = 0x80
+      upper = 0xbf
+      codePoint = (codePoint << 6) | (b & 0x3f)
+      if (--need === 0) this.#count(codePoint)
     }
 
-    const end = completeEnd(chunk, start)
-    this.#valid = isUtf8(chunk.subarray(start, end))
-
-    // A copy: the caller may reuse the chunk's memory for the next read.
-    this.#pending = end < chunk.length ? Buffer.from(chunk.subarray(end)) : EMPTY
+    this.#offset += chunk.length
+    this.#line = line
+    this.#need = need
+    this.#lower = lower
+    this.#upper = upper
+    this.#codePoint = codePoint
   }
 
   // A file that ends in the middle of a character is not valid UTF-8.
+  finish(): void {
+    if (this.#need === 0) return
+
+    this.#fail(this.#line)
+    this.#need = 0
+  }
+
   get valid(): boolean {
-    return this.#valid && this.#pending.length === 0
+    return this.invalid === 0 && this.#need === 0
+  }
+
+  #count(codePoint: number): void {
+    this.multibyte++
+    const latin = (codePoint >= 0xa0 && codePoint <= 0x17f) ||
+      (codePoint >= 0x2000 && codePoint <= 0x20cf)
+    if (latin) this.latin++
+  }
+
+  // A sequence cannot span a line break, so the current line is the line of its start.
+  #fail(line: number): void {
+    this.invalid++
+    this.firstInvalid ??= { byteOffset: this.#start, line }
   }
 }

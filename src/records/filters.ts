@@ -1,4 +1,5 @@
 import { AppError } from '../http/errors.js'
+import { isCalendarDateText, parseTimestampFilter } from '../ingest/dates.js'
 import type { StoredColumn } from '../ingest/revision.model.js'
 
 export const OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'null'] as const
@@ -37,7 +38,7 @@ export const whereParameter = {
   example: { montant: { gte: '1000' }, code_postal: '34000' }
 }
 
-const WHERE_KEY = /^where\[([^\][]+)\](?:\[([a-z]+)\])?$/
+const WHERE_KEY = /^where\[([^\][]+)\](?:\[([A-Za-z]+)\])?$/
 const MAX_ORDER_KEYS = 5
 
 // Filters arrive as `where[column]=value` or `where[column][op]=value`
@@ -49,11 +50,14 @@ export function parseFilters(
 ): Filter[] {
   const filters: Filter[] = []
   for (const [key, raw] of Object.entries(query)) {
+    if (!key.startsWith('where')) continue
     const match = WHERE_KEY.exec(key)
-    if (match === null) continue
+    if (match === null) {
+      throw new AppError('FILTER_INVALID', `"${key}" is not a filter; use where[col][op]=value.`)
+    }
 
     const name = match[1] ?? ''
-    const op = (match[2] ?? 'eq') as Operator
+    const op = (match[2] ?? 'eq').toLowerCase() as Operator
     const column = columns.find((c) => c.name === name)
     if (column === undefined) throw filterError(`No column named "${name}".`, columns)
     if (!OPERATORS.includes(op)) {
@@ -95,7 +99,6 @@ export function parseOrder(order: string | undefined, columns: StoredColumn[]): 
 
 const INTEGER = /^-?\d{1,19}$/
 const DECIMAL = /^-?\d{1,100}(\.\d{1,100})?$/
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 // The canonical text of a filter value for the column's type, or a 400.
 export function canonical(column: StoredColumn, value: string): string {
@@ -110,34 +113,53 @@ export function canonical(column: StoredColumn, value: string): string {
       if (!DECIMAL.test(value)) throw fail('a number with a point, such as 12.5')
       return value
     case 'date':
-      if (!isCalendarDate(value)) throw fail('a date as YYYY-MM-DD')
+      if (!isCalendarDateText(value)) throw fail('a date as YYYY-MM-DD')
       return value
-    case 'timestamp':
-      if (Number.isNaN(Date.parse(value)) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
-        throw fail('an ISO 8601 timestamp')
-      }
+    case 'timestamp': {
       // A zoned column compares instants; a wall-clock one compares as written.
-      return column.zoned === false ? value : new Date(value).toISOString()
+      const parsed = parseTimestampFilter(value)
+      const zoned = column.zoned !== false
+      if (parsed === null || parsed.zoned !== zoned) {
+        throw fail(zoned
+          ? 'an ISO 8601 timestamp with its offset, such as 2024-04-03T10:00:00Z'
+          : 'an ISO 8601 timestamp without offset, such as 2024-04-03T10:00:00')
+      }
+      return parsed.canonical
+    }
     case 'boolean':
       if (value !== 'true' && value !== 'false') throw fail('true or false')
       return value
     case 'text':
+      // PostgreSQL text cannot hold NUL: no stored value can equal one.
+      if (value.includes('\0')) throw fail('text without NUL characters')
       return value
   }
 }
 
-function fitsInt64(value: string): boolean {
+const PG_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?)?$/
+
+// A cursor is opaque but can be forged: each sort value it carries must be what
+// PostgreSQL's text output of the column's type looks like, or it is refused
+// before it reaches SQL.
+export function isCursorValue(column: StoredColumn, value: string): boolean {
+  switch (column.type) {
+    case 'integer': return INTEGER.test(value) && fitsInt64(value)
+    case 'decimal': return DECIMAL.test(value)
+    case 'date': return isCalendarDateText(value)
+    case 'timestamp': {
+      const m = PG_TIMESTAMP.exec(value)
+      return m !== null && isCalendarDateText(m[1] ?? '')
+    }
+    case 'boolean': return value === 'true' || value === 'false'
+    case 'text': return !value.includes('\0')
+  }
+}
+
+export function fitsInt64(value: string): boolean {
   const n = BigInt(value)
   return n >= -(2n ** 63n) && n < 2n ** 63n
 }
 
-function isCalendarDate(value: string): boolean {
-  const m = DATE.exec(value)
-  if (m === null) return false
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  const date = new Date(Date.UTC(y, mo - 1, d))
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d
-}
 
 function filterError(message: string, columns: StoredColumn[]): AppError {
   const names = columns.map((c) => c.name).join(', ')

@@ -107,7 +107,8 @@ export async function selectRecords(db: Db, q: RecordsQuery) {
   const table = sql.table(`${INGEST_SCHEMA}.${q.table}`)
 
   const values = q.columns.map((c, i) => sql`${output(c)} as ${sql.ref(`v${i}`)}`)
-  const keys = q.order.map((k, i) => sql`${output(k.column)} as ${sql.ref(`k${i}`)}`)
+  // Sort keys go into the cursor as text, booleans included.
+  const keys = q.order.map((k, i) => sql`${ref(k.column)}::text as ${sql.ref(`k${i}`)}`)
   const orderBy = [
     ...q.order.map((k) => {
       const direction = sql.raw(k.descending ? 'desc' : 'asc')
@@ -119,8 +120,10 @@ export async function selectRecords(db: Db, q: RecordsQuery) {
     ? whereClause(q.filters)
     : sql`${whereClause(q.filters)} and ${afterClause(q.order, q.after)}`
 
+  // ORDER BY names the table's _row column, which no output alias may shadow: an
+  // alias `_row` of type text would sort 1, 10, 100, 2… and break the cursor.
   const result = await sql<Record<string, string | boolean | null>>`
-    select _row::text as _row, ${sql.join([...values, ...keys])}
+    select _row::text as row_key, ${sql.join([...values, ...keys])}
     from ${table}
     where ${where}
     order by ${sql.join(orderBy)}

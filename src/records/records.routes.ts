@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify'
 
 import type { CatalogueOptions } from '../catalogue/dataset.routes.js'
 import { loadVisibleResource } from '../catalogue/resource.routes.js'
-import { decodeCursor, encodeCursor } from '../http/cursor.js'
+import { decodeCursor } from '../http/cursor.js'
 import { AppError } from '../http/errors.js'
+import { pageOf, pageSize } from '../http/pagination.js'
 import { idParams, pageMeta, pageQuery, problems } from '../http/schemas.js'
 import { readColumns } from '../ingest/revision.model.js'
-import { parseFilters, parseOrder } from './filters.js'
+import { fitsInt64, isCursorValue, type OrderKey, parseFilters, parseOrder } from './filters.js'
 import { countRecords, selectRecords } from './records.queries.js'
 import { recordsJson } from './records.json.js'
 
@@ -69,13 +70,13 @@ export default async function recordRoutes(app: FastifyInstance, opts: Catalogue
     const columns = readColumns(resource.columns)
     const filters = parseFilters(request.query, columns)
     const order = parseOrder(request.query.order, columns)
-    const limit = Math.min(request.query.limit ?? config.PAGE_SIZE_DEFAULT, config.PAGE_SIZE_MAX)
+    const limit = pageSize(request.query.limit, config)
 
     // The cursor is bound to the revision and order it was taken under.
     const tag = `${resource.current_revision_id}:${request.query.order ?? ''}`
     const after = request.query.cursor === undefined
       ? undefined
-      : cursorPosition(decodeCursor(tag, request.query.cursor), order.length)
+      : cursorPosition(decodeCursor(tag, request.query.cursor), order)
 
     const table = resource.table_name
     const [rows, total] = await Promise.all([
@@ -83,24 +84,26 @@ export default async function recordRoutes(app: FastifyInstance, opts: Catalogue
       countRecords(db, table, filters)
     ])
 
-    const page = rows.slice(0, limit)
-    const last = page.at(-1)
-    const next = rows.length > limit && last !== undefined
-      ? encodeCursor(tag, [...order.map((_, i) => last[`k${i}`] ?? null), last._row])
-      : null
+    const keyOf = (row: (typeof rows)[number]) =>
+      [...order.map((_, i) => row[`k${i}`] ?? null), row.row_key]
+    const page = pageOf(rows, limit, tag, keyOf)
 
     return reply
       .type('application/json; charset=utf-8')
-      .send(recordsJson(page, columns, total, next))
+      .send(recordsJson(page.data, columns, total, page.next_cursor))
   })
 }
 
-function cursorPosition(values: unknown[], keys: number) {
+function cursorPosition(values: unknown[], order: OrderKey[]) {
+  const keys = order.length
   const row = values[keys]
   const sortValues = values.slice(0, keys)
-  const textOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string'
+  const valid = (v: unknown, i: number): v is string | null => {
+    const column = order[i]?.column
+    return v === null || (typeof v === 'string' && column !== undefined && isCursorValue(column, v))
+  }
   if (values.length !== keys + 1 || typeof row !== 'string' || !/^\d{1,19}$/.test(row) ||
-    !sortValues.every(textOrNull)) {
+    !fitsInt64(row) || !sortValues.every(valid)) {
     throw new AppError('CURSOR_INVALID', 'The cursor does not match this query.')
   }
   return { values: sortValues, row }

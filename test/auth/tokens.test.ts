@@ -72,4 +72,28 @@ t.test('tokens and roles', async (t) => {
     t.ok(list.length >= 1)
     t.ok(list.every((item) => item.token === undefined))
   })
+
+  t.test('the last admin token cannot be revoked', async (t) => {
+    const list = (await admin.get('/api/v1/tokens')).json<{
+      data: Array<{ id: string; role: string; revoked_at: string | null }>
+    }>().data
+    const first = list.find((tk) => tk.role === 'admin' && tk.revoked_at === null)
+    const res = await admin.delete(`/api/v1/tokens/${first?.id ?? ''}`)
+    t.equal(res.status, 409)
+    t.equal(res.json().code, 'STATE_CONFLICT')
+
+    const second = await admin.post('/api/v1/tokens', { name: 'second admin', role: 'admin' })
+    t.equal((await admin.delete(`/api/v1/tokens/${first?.id ?? ''}`)).status, 204)
+    const newAdmin = caller(app, second.json<{ token: string }>().token)
+    t.equal((await newAdmin.get('/api/v1/tokens')).status, 200)
+  })
+
+  t.test('public documents ignore a bad token', async (t) => {
+    const garbage = caller(app, 'garbage')
+    for (const url of ['/catalog', '/healthz', '/openapi.json']) {
+      t.equal((await garbage.get(url)).status, 200, url)
+    }
+    t.equal((await garbage.get('/api/v1/datasets')).status, 401, 'the API does not')
+  })
 })
+

@@ -114,4 +114,46 @@ t.test('datasets', async (t) => {
     t.equal(res.status, 404)
     t.equal(res.json().code, 'ROUTE_NOT_FOUND')
   })
+
+  t.test('JSON bodies are not coerced, and NUL characters are refused', async (t) => {
+    for (const body of [{ title: 123 }, { title: ['a'] }, { title: 'a', keywords: 'solo' },
+      { title: 'a\u0000b' }, { title: 'ok', description: 'x\u0000' }]) {
+      const res = await editor.post('/api/v1/datasets', body)
+      t.equal(res.status, 400, JSON.stringify(body))
+      t.equal(res.json().code, 'VALIDATION_FAILED')
+    }
+    const role = await admin.post('/api/v1/tokens', { name: 'x', role: ['admin'] })
+    t.equal(role.status, 400)
+  })
+
+  t.test('forged list cursors with impossible timestamps are a 400', async (t) => {
+    const id = '00000000-0000-4000-8000-000000000000'
+    const forged = ['2024-99-99 99:99:99+00', '0000-01-01 00:00:00+00', '2024-01-01 00:00:00+99']
+    for (const at of forged) {
+      const cursor = Buffer.from(JSON.stringify(['datasets', at, id])).toString('base64url')
+      const res = await editor.get(`/api/v1/datasets?cursor=${cursor}`)
+      t.equal(res.status, 400, at)
+      t.equal(res.json().code, 'CURSOR_INVALID')
+    }
+  })
+
+  t.test('resources of a dataset are paged too', async (t) => {
+    const id = await createDataset(editor, { title: 'Plusieurs fichiers' })
+    for (let i = 0; i < 5; i++) {
+      await editor.post(`/api/v1/datasets/${id}/resources`, { title: `Fichier ${i}` })
+    }
+    const seen: string[] = []
+    let url = `/api/v1/datasets/${id}/resources?limit=2`
+    for (let guard = 0; guard < 10; guard++) {
+      const page = (await editor.get(url)).json<{
+        data: Array<{ title: string }>; total: number; next_cursor: string | null
+      }>()
+      t.equal(page.total, 5)
+      seen.push(...page.data.map((r) => r.title))
+      if (page.next_cursor === null) break
+      url = `/api/v1/datasets/${id}/resources?limit=2&cursor=${page.next_cursor}`
+    }
+    t.same(seen, ['Fichier 0', 'Fichier 1', 'Fichier 2', 'Fichier 3', 'Fichier 4'])
+  })
 })
+

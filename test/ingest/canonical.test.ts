@@ -1,5 +1,6 @@
 import t from 'tap'
 
+import { isCalendarDateText, parseTimestampFilter } from '../../src/ingest/dates.js'
 import { canonicalValue, matchesFormat, type InferredFormat } from '../../src/ingest/infer.js'
 
 const integer: InferredFormat = { type: 'integer', grouping: true, currency: true }
@@ -70,4 +71,37 @@ t.test('matchesFormat says whether a cell fits, nulls always do', async (t) => {
   t.equal(matchesFormat(integer, 'NUMCOM'), false)
   t.equal(matchesFormat(integer, ''), true)
   t.equal(matchesFormat({ type: 'text' }, 'anything'), true)
+})
+
+t.test('timestamps PostgreSQL would change do not match a timestamp format', async (t) => {
+  const wallClock: InferredFormat = { type: 'timestamp', offset: false }
+  const zoned: InferredFormat = { type: 'timestamp', offset: true }
+  t.equal(matchesFormat(wallClock, '2024-12-31 23:59:59.999999'), true)
+  t.equal(matchesFormat(wallClock, '2024-12-31 23:59:59.9999999'), false)
+  t.equal(matchesFormat(zoned, '0001-01-01T00:00:00+15:00'), false)
+  t.throws(() => canonicalValue(zoned, '9999-12-31T23:59:59-15:00'), RangeError)
+})
+
+t.test('parseTimestampFilter accepts what the loader accepts, in canonical form', async (t) => {
+  t.same(parseTimestampFilter('2024-03-04 10:20:30+0200'),
+    { canonical: '2024-03-04T10:20:30+02:00', zoned: true })
+  t.same(parseTimestampFilter('2024-03-04T10:20:30.123456z'),
+    { canonical: '2024-03-04T10:20:30.123456Z', zoned: true })
+  t.same(parseTimestampFilter('2014-05-26 00:00'),
+    { canonical: '2014-05-26T00:00', zoned: false })
+  for (const value of ['2024-12-31 23:59:59.9999999', '0001-01-01T00:00:00+15:00',
+    '9999-12-31T23:59:59-15:00', '2024-02-30T10:00:00', '2024-03-04T24:00', '2024-03-04',
+    ' 2024-03-04T10:00', '2024-03-04T10:00+16:00', 'now']) {
+    t.equal(parseTimestampFilter(value), null, value)
+  }
+})
+
+t.test('isCalendarDateText accepts real ISO dates of the years 0001 to 9999', async (t) => {
+  for (const value of ['2024-02-29', '0001-01-01', '9999-12-31']) {
+    t.equal(isCalendarDateText(value), true, value)
+  }
+  for (const value of ['2023-02-29', '2024-04-31', '0000-01-01', '10000-01-01', '2024-1-05',
+    '03/04/2024', '2024/03/04', '2024-03-04T00:00', ' 2024-03-04', '']) {
+    t.equal(isCalendarDateText(value), false, value)
+  }
 })

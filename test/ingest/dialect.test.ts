@@ -24,7 +24,7 @@ t.test('ignores delimiters inside quoted fields, even across lines', async (t) =
     '2,"Hôtel ""de"" Ville","1 place; Georges Frêche"',
     '3,Mairie,"Place; Loge"'
   )
-  t.same(sniffDialect(sample), { delimiter: ',', quote: '"', header: true })
+  t.same(sniffDialect(sample), { delimiter: ',', quote: '"', header: true, preamble: 0 })
 })
 
 t.test('ignores blank lines and lines of spaces', async (t) => {
@@ -40,7 +40,8 @@ t.test('ignores the last record when the sample stops in its middle', async (t) 
 })
 
 t.test('keeps the last record when the sample is the whole file', async (t) => {
-  t.same(sniffDialect('1;2;3', { complete: true }), { delimiter: ';', quote: '"', header: true })
+  t.same(sniffDialect('1;2;3', { complete: true }),
+    { delimiter: ';', quote: '"', header: true, preamble: 0 })
 })
 
 t.test('a single column gets a delimiter that does not occur', async (t) => {
@@ -51,7 +52,7 @@ t.test('a single column gets a delimiter that does not occur', async (t) => {
 t.test('single quotes count as quotes only when they explain the file better', async (t) => {
   t.equal(sniffDialect(lines("nom;commune", "L'ABERGEMENT;Ain", "d'action;Ain")).quote, '"')
   const quoted = lines("'nom','note'", "'a','1,5'", "'b','2,5'", "'c','3'")
-  t.same(sniffDialect(quoted), { delimiter: ',', quote: "'", header: true })
+  t.same(sniffDialect(quoted), { delimiter: ',', quote: "'", header: true, preamble: 0 })
 })
 
 t.test('a file with stray quotes is read with quoting off', async (t) => {
@@ -75,7 +76,42 @@ t.test('no header when the first record fits its columns and has a number', asyn
 t.test('a header repeated on the next lines is still a header', async (t) => {
   const sample = lines('NUMCOM;NUMDEP;TX', 'NUMCOM;NUMDEP;TX', 'NUMCOM;NUMDEP;TX',
     '01001;1;41.7', '01002;1;34.1')
-  t.same(sniffDialect(sample), { delimiter: ';', quote: '"', header: true })
+  t.same(sniffDialect(sample), { delimiter: ';', quote: '"', header: true, preamble: 0 })
+})
+
+t.test('title lines before the header are a preamble, blank lines aside', async (t) => {
+  t.same(sniffDialect('Export du 03/04/2024\n\nnom;valeur\nx;1\n'),
+    { delimiter: ';', quote: '"', header: true, preamble: 1 })
+  const titles = lines('Ville de Montpellier', 'Direction des finances', 'Budget 2014', '',
+    'code,libellé,montant', '1,Voirie,12.5', '2,Écoles,3')
+  t.same(sniffDialect(titles), { delimiter: ',', quote: '"', header: true, preamble: 3 })
+})
+
+t.test('a title written in the first cell of a spreadsheet is a preamble', async (t) => {
+  const sample = lines('Budget primitif 2014;;;', ';;;', 'nom;a;b;c', 'x;1;2;3', 'y;4;5;6')
+  t.same(sniffDialect(sample), { delimiter: ';', quote: '"', header: true, preamble: 1 })
+  t.equal(sniffDialect(lines('sep=;', 'nom;valeur', 'x;1')).preamble, 1, "Excel's sep= line")
+})
+
+t.test('a title of two values above a wider table is a preamble', async (t) => {
+  const sample = lines('Commune;Montpellier', 'nom;a;b;c;d', 'x;1;2;3;4', 'y;5;6;7;8')
+  t.same(sniffDialect(sample), { delimiter: ';', quote: '"', header: true, preamble: 1 })
+})
+
+t.test('a header narrower than rows with trailing separators is no preamble', async (t) => {
+  t.equal(sniffDialect(lines('a;b;c', 'x;y;z;;', 'u;v;w;;')).preamble, 0)
+  t.equal(sniffDialect(lines('a;b;', 'x;y;z', 'u;v;w')).preamble, 0, 'an unnamed last column')
+})
+
+t.test('a one-column header over values holding a delimiter is no preamble', async (t) => {
+  t.same(sniffDialect(lines('taux', '1,5', '2,5')),
+    { delimiter: ';', quote: '"', header: true, preamble: 0 })
+})
+
+t.test('a preamble is looked for in the first ten records only', async (t) => {
+  const titles = Array.from({ length: 10 }, (_, i) => `Titre ${i + 1}`)
+  t.equal(sniffDialect(lines(...titles, 'a;b', '1;2')).preamble, 10)
+  t.equal(sniffDialect(lines(...titles, 'Titre 11', 'a;b', '1;2')).preamble, 0)
 })
 
 t.test('isBlankRecord: every cell empty after trimming', async (t) => {

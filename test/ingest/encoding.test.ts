@@ -90,6 +90,73 @@ t.test('never detects ISO-8859-15 by itself', async (t) => {
   t.equal(detectEncoding(bytes).encoding, 'windows-1252')
 })
 
+// 200 lines of UTF-8 with three accented letters each (600 two-byte sequences).
+const utf8Lines = Buffer.from(
+  Array.from({ length: 200 }, (_, i) => `Élève ${i + 1},Sète\n`).join(''))
+
+t.test('UTF-8 with one stray windows-1252 byte is invalid UTF-8, not windows-1252', async (t) => {
+  // Line 201 is "Création,Agde" with é written as the single byte 0xE9.
+  const bytes = Buffer.concat([utf8Lines, Buffer.from('Cr\xe9ation,Agde\n', 'latin1')])
+  const invalid = { encoding: 'utf-8', byteOffset: utf8Lines.length + 2, line: 201,
+    validMultibyte: 600 }
+  for (const size of [1, 2, 3, 1000, 64 * 1024]) {
+    t.same(detectInChunks(bytes, size),
+      { encoding: 'utf-8', bom: false, bomLength: 0, binary: false, invalid },
+      `chunks of ${size} bytes`)
+  }
+})
+
+t.test('64 KiB of UTF-8 then windows-1252 is invalid UTF-8 at the first switch', async (t) => {
+  const utf8 = Buffer.from('Numéro;Libellé\n'.repeat(4096))
+  const cp1252 = Buffer.from('12;Bâtiment\n'.repeat(4096), 'latin1')
+  const result = detectInChunks(Buffer.concat([utf8, cp1252]), 16 * 1024)
+  t.match(result, {
+    encoding: 'utf-8',
+    invalid: { byteOffset: utf8.length + 4, line: 4097, validMultibyte: 8192 }
+  })
+})
+
+t.test('windows-1252 then UTF-8 is invalid UTF-8 too', async (t) => {
+  const cp1252 = Buffer.from('12;Bâtiment\n'.repeat(100), 'latin1')
+  t.match(detectEncoding(Buffer.concat([cp1252, utf8Lines])),
+    { encoding: 'utf-8', invalid: { byteOffset: 4, line: 1, validMultibyte: 600 } })
+})
+
+t.test('a UTF-8 file cut inside its last character is invalid at that character', async (t) => {
+  const bytes = Buffer.concat([utf8Lines, hex('636166C3')])
+  t.match(detectInChunks(bytes, 7),
+    { encoding: 'utf-8', invalid: { byteOffset: utf8Lines.length + 3, line: 201 } })
+})
+
+t.test('invalid bytes after a UTF-8 BOM are reported, whatever else the file holds', async (t) => {
+  // BOM, "a;b\n", then windows-1252 "é\n".
+  t.same(detectEncoding(hex('EFBBBF 613B620A E90A')), {
+    encoding: 'utf-8', bom: true, bomLength: 3, binary: false,
+    invalid: { encoding: 'utf-8', byteOffset: 7, line: 2, validMultibyte: 0 }
+  })
+})
+
+t.test('UTF-8 in another script with a stray byte is invalid UTF-8', async (t) => {
+  // Greek letters are not evidence on their own, but they outnumber the bad byte.
+  const bytes = Buffer.concat([Buffer.from('Αθήνα;Θεσσαλονίκη\n'), hex('E90A')])
+  t.match(detectEncoding(bytes), { encoding: 'utf-8', invalid: { line: 2 } })
+})
+
+t.test('windows-1252 capitals before non-breaking spaces stay windows-1252', async (t) => {
+  // "RÉSERVÉ\u00a0: OUI;Café": É + NBSP (C9 A0) happens to be valid UTF-8 (U+0260), the
+  // other accented letters are not. Such accidents are no evidence of UTF-8.
+  const bytes = Buffer.from('RÉSERVÉ\u00a0: OUI;Café\n'.repeat(50), 'latin1')
+  t.same(detectEncoding(bytes),
+    { encoding: 'windows-1252', bom: false, bomLength: 0, binary: false })
+})
+
+t.test('binary data is reported as binary, not as invalid UTF-8', async (t) => {
+  const bytes = Buffer.concat([hex('89504E470D0A1A0A'), utf8Lines, hex('E9')])
+  const result = detectEncoding(bytes)
+  t.equal(result.binary, true)
+  t.equal(result.invalid, undefined)
+})
+
 t.test('flags well-known binary formats by their signature', async (t) => {
   const cases: Array<[string, string]> = [
     ['PNG', '89504E470D0A1A0A 0000000D49484452'],

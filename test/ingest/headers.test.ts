@@ -20,6 +20,14 @@ t.test('labels keep the header, cleaned of padding, BOM and line breaks', async 
   ])
 })
 
+t.test('NUL characters never reach labels or names', async (t) => {
+  t.same(columnNames(['a\0b', '\0', 'Mon\0tant\0 ']), [
+    { label: 'ab', name: 'ab' },
+    { label: '', name: 'column_2' },
+    { label: 'Montant', name: 'montant' }
+  ])
+})
+
 t.test('folds ligatures that have no accent to strip', async (t) => {
   t.same(names(['Œuvre', 'Cæcum', 'Straße', 'Nœud coulant']),
     ['oeuvre', 'caecum', 'strasse', 'noeud_coulant'])

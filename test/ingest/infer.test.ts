@@ -109,6 +109,20 @@ t.test('dates must exist on the calendar', async (t) => {
   t.equal(formatOf(['29/02/2000']).type, 'date', '2000 is a leap year')
 })
 
+t.test('a value that only looks like a date makes text with the reason', async (t) => {
+  t.same(formatOf(['31/02/2024', '01/03/2024']),
+    { type: 'text', reason: 'not a date: "31/02/2024" at line 2 (no such date)' })
+  t.same(formatOf(['28/02/2023', '29/02/2023']),
+    { type: 'text', reason: 'not a date: "29/02/2023" at line 3 (no such date)' })
+  t.same(formatOf(['0000-12-31']),
+    { type: 'text', reason: 'not a date: "0000-12-31" at line 2 (no such date)' })
+})
+
+t.test('dates span the years 0001 to 9999', async (t) => {
+  t.match(infer(['0001-01-01', '9999-12-31']), { min: '0001-01-01', max: '9999-12-31' })
+  t.same(formatOf(['10000-01-01']), { type: 'text' })
+})
+
 t.test('two-digit years are not dates', async (t) => {
   t.equal(formatOf(['04/03/24']).type, 'text')
 })
@@ -148,6 +162,47 @@ t.test('impossible times are not timestamps', async (t) => {
     '2024-02-30T10:00:00', '2024-03-04T10:20:30+1600', '2024-03-04T10:20:30.', '2024-03-04T10']) {
     t.equal(formatOf([value]).type, 'text', value)
   }
+})
+
+t.test('impossible times and offsets make text with the reason', async (t) => {
+  const reason = (value: string) => {
+    const format = formatOf([value])
+    return format.type === 'text' ? format.reason : undefined
+  }
+  t.equal(reason('2024-03-04T24:00:00'), 'not a timestamp: "2024-03-04T24:00:00" at line 2 ' +
+    '(no such time)')
+  t.equal(reason('2024-02-30 10:00'), 'not a timestamp: "2024-02-30 10:00" at line 2 ' +
+    '(no such date)')
+  t.equal(reason('2024-03-04T10:20:30+1600'), 'not a timestamp: ' +
+    '"2024-03-04T10:20:30+1600" at line 2 (unreadable UTC offset)')
+  t.same(formatOf(['2024-05-26 10:00:00', '0000-00-00 00:00:00']), { type: 'text',
+    reason: 'not a timestamp: "0000-00-00 00:00:00" at line 3 (no such date)' })
+})
+
+t.test('at most 6 fractional digits: PostgreSQL would round a seventh', async (t) => {
+  t.same(formatOf(['2024-12-31 23:59:59.999999']), { type: 'timestamp', offset: false })
+  t.same(formatOf(['2024-12-31 23:59:59.9999999']), { type: 'text',
+    reason: 'not a timestamp: "2024-12-31 23:59:59.9999999" at line 2 ' +
+      '(more than 6 fractional digits)' })
+  t.same(formatOf(['2024-01-01T00:00:00Z', '2024-12-31T23:59:59.123456789+01:00']), {
+    type: 'text', reason: 'not a timestamp: "2024-12-31T23:59:59.123456789+01:00" at line 3 ' +
+      '(more than 6 fractional digits)'
+  })
+})
+
+t.test('instants stay within the years 0001 to 9999 in UTC', async (t) => {
+  t.match(infer(['0001-01-01T15:00:00+15:00', '9999-12-31T08:59:59.999999-15:00']), {
+    format: { type: 'timestamp', offset: true },
+    min: '0001-01-01T15:00:00+15:00',
+    max: '9999-12-31T08:59:59.999999-15:00'
+  })
+  for (const value of ['0001-01-01T00:00:00+15:00', '9999-12-31T23:59:59-15:00',
+    '0001-01-01T00:00:00.5+00:01', '9999-12-31T23:30:00-00:30']) {
+    t.same(formatOf([value]), { type: 'text',
+      reason: `not a timestamp: "${value}" at line 2 (outside the years 0001–9999 in UTC)` })
+  }
+  t.same(formatOf(['0001-01-01 00:00:00', '9999-12-31 23:59:59.999999']),
+    { type: 'timestamp', offset: false }, 'wall-clock times have no offset to apply')
 })
 
 t.test('booleans in English and French, any case; 0 and 1 stay integers', async (t) => {

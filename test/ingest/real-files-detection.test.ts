@@ -21,14 +21,20 @@ interface Loaded {
   rows: string[][]
 }
 
-// What the upload pipeline does, in memory: detect the encoding over every byte (in
-// 16 kB chunks, as the upload streams), decode, sniff the first 64 kB, then read records
-// skipping blank lines and repeated headers.
-function load(file: string): Loaded {
-  const bytes = readFileSync(new URL(file, FIXTURES))
+const read = (file: string): Buffer => readFileSync(new URL(file, FIXTURES))
+
+function detect(bytes: Buffer) {
   const detector = new EncodingDetector()
   for (let i = 0; i < bytes.length; i += 16_384) detector.update(bytes.subarray(i, i + 16_384))
-  const encoding = detector.finish()
+  return detector.finish()
+}
+
+// What the upload pipeline does, in memory: detect the encoding over every byte (in
+// 16 kB chunks, as the upload streams), decode, sniff the first 64 kB, then read records
+// skipping blank lines, the preamble and repeated headers.
+function load(file: string): Loaded {
+  const bytes = read(file)
+  const encoding = detect(bytes)
 
   const text = createDecoder(encoding)(bytes, true)
   const dialect = sniffDialect(text.slice(0, SAMPLE_CHARS), {
@@ -36,6 +42,7 @@ function load(file: string): Loaded {
   })
   const records = readRecords(text, dialect.delimiter, dialect.quote, Infinity).records
     .filter((record) => !isBlankRecord(record))
+    .slice(dialect.preamble)
   const [header = [], ...rest] = records
   return { encoding, text, dialect, header, rows: rest.filter((r) => !sameAsHeader(r, header)) }
 }
@@ -67,7 +74,8 @@ for (const [file, encoding, bom, delimiter, word] of EXPECTED) {
   t.test(`${file}: ${encoding}, "${delimiter}", with a header`, async (t) => {
     const loaded = load(file)
     t.match(loaded.encoding, { encoding, bom, binary: false })
-    t.same(loaded.dialect, { delimiter, quote: '"', header: true })
+    t.equal(loaded.encoding.invalid, undefined, 'no invalid bytes reported')
+    t.same(loaded.dialect, { delimiter, quote: '"', header: true, preamble: 0 })
     t.ok(loaded.text.includes(word), `decodes "${word}"`)
     t.notOk(loaded.text.includes('\ufffd'), 'no replacement character')
     t.notOk(/[\u0080-\u009f]/.test(loaded.text), 'no C1 control character')
@@ -120,8 +128,9 @@ t.test('catalogue: blank first lines, padded ids, dotted dates, MySQL zero dates
   t.equal(columnFormat(catalogue, 'ID').type, 'integer')
   t.same(columnFormat(catalogue, 'Date publication'),
     { type: 'date', order: 'dmy', separator: '.' })
-  t.match(columnFormat(catalogue, 'Date mise à jour'),
-    { type: 'text', reason: /^mixed: "0000-00-00 00:00:00" at line \d+/ })
+  t.same(columnFormat(catalogue, 'Date mise à jour'), {
+    type: 'text', reason: 'not a timestamp: "0000-00-00 00:00:00" at line 9 (no such date)'
+  })
 })
 
 t.test('fontaines with a BOM: the BOM stays out of the first column name', async (t) => {
@@ -142,4 +151,23 @@ t.test('csv-detective: repeated headers skipped, INSEE codes stay text', async (
   const b = load('csvdetective_b_test_file.csv')
   t.equal(columnFormat(b, 'code_departement').type, 'text')
   t.equal(columnFormat(b, 'partly_empty').type, 'integer')
+})
+
+t.test('a windows-1252 file and a UTF-8 file put end to end are refused as UTF-8', async (t) => {
+  // The same fountains, in windows-1252 (60 lines, 21 accented letters) and in UTF-8.
+  const cp1252 = read('montpellier_fontaines_2014.csv')
+  const utf8 = read('derived_montpellier_fontaines_utf8bom.csv').subarray(3)
+  const firstHigh = cp1252.findIndex((b) => b >= 0x80)
+  const lineOf = (bytes: Buffer, offset: number) =>
+    bytes.subarray(0, offset).filter((b) => b === 0x0a).length + 1
+
+  t.same(detect(Buffer.concat([utf8, cp1252])).invalid, {
+    encoding: 'utf-8',
+    byteOffset: utf8.length + firstHigh,
+    line: lineOf(utf8, utf8.length) + lineOf(cp1252, firstHigh) - 1,
+    validMultibyte: 21
+  }, 'UTF-8 first')
+  t.match(detect(Buffer.concat([cp1252, utf8])), {
+    encoding: 'utf-8', invalid: { byteOffset: firstHigh, line: lineOf(cp1252, firstHigh) }
+  }, 'windows-1252 first')
 })

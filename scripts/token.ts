@@ -1,0 +1,38 @@
+// `npm run token -- [role] [name]`: issues a token straight into the database,
+// for when no admin token is at hand (the first one was lost). It needs the
+// database itself: DATABASE_URL, or the embedded one under DATA_DIR, which must
+// not be running (stop the service first).
+import { issueToken, loadSigningKey } from '../src/auth/tokens.js'
+import { loadConfig } from '../src/config.js'
+import { openDatabase } from '../src/db/open.js'
+import { ROLES, type Role } from '../src/db/schema.js'
+import { createLogger } from '../src/logger.js'
+
+const [roleArg = 'admin', name = 'issued from the command line'] = process.argv.slice(2)
+if (!(ROLES as readonly string[]).includes(roleArg)) {
+  process.stderr.write(`role must be one of ${ROLES.join(', ')}\n`)
+  process.exit(2)
+}
+
+const config = loadConfig()
+const database = await openDatabase(config, createLogger('warn'))
+try {
+  const organization = await database.db
+    .selectFrom('organization')
+    .select('id')
+    .orderBy('created_at')
+    .executeTakeFirst()
+  if (organization === undefined) throw new Error('no organization yet: start the service once')
+
+  const key = await loadSigningKey(database.db, config.JWT_SECRET)
+  const issued = await issueToken(database.db, key, {
+    organizationId: organization.id,
+    role: roleArg as Role,
+    name,
+    createdBy: null,
+    ttlDays: config.TOKEN_TTL_DAYS
+  })
+  process.stdout.write(`${issued.role} token (shown only this once):\n\n${issued.token}\n`)
+} finally {
+  await database.close()
+}

@@ -1,0 +1,42 @@
+import net from 'node:net'
+
+import t from 'tap'
+
+import { buildTestApp } from '../helpers/app.js'
+
+// Requests refused before any route runs still get problem+json.
+t.test('errors outside the routes', async (t) => {
+  const { app } = await buildTestApp(t)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  const base = `http://127.0.0.1:${port}`
+
+  t.test('a URL too long for the HTTP parser', async (t) => {
+    const res = await fetch(`${base}/api/v1/datasets?q=${'x'.repeat(20_000)}`)
+    t.equal(res.status, 431)
+    t.match(res.headers.get('content-type'), /application\/problem\+json/)
+    t.equal(((await res.json()) as { code: string }).code, 'HEADERS_TOO_LARGE')
+  })
+
+  t.test('a URL Fastify cannot decode', async (t) => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        const head = 'Host: x\r\nConnection: close\r\n\r\n'
+        socket.write(`GET /api/v1/datasets/%E0%A4%A HTTP/1.1\r\n${head}`)
+      })
+      let data = ''
+      socket.on('data', (chunk) => (data += chunk.toString()))
+      socket.on('end', () => resolve(data))
+      socket.on('error', reject)
+    })
+    t.match(raw, /^HTTP\/1\.1 400/)
+    t.match(raw, /application\/problem\+json/)
+  })
+
+  t.test('a method a route does not have', async (t) => {
+    const res = await fetch(`${base}/api/v1/datasets`, { method: 'DELETE' })
+    t.equal(res.status, 404)
+    t.match(res.headers.get('content-type'), /application\/problem\+json/)
+  })
+})

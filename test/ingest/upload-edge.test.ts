@@ -1,0 +1,142 @@
+import pg from 'pg'
+import t from 'tap'
+
+import { buildTestApp } from '../helpers/app.js'
+import { caller, createDataset, createResource, tokenFor, upload } from '../helpers/http.js'
+
+interface Revision {
+  row_count: number
+  report: { warnings: Array<{ code: string }> }
+}
+
+type Rows = { data: Array<Record<string, unknown>>; total: number }
+
+t.test('uploads at the edges', async (t) => {
+  const { app, adminToken, handle } = await buildTestApp(t, { MAX_ROW_CHARS: '100000' })
+  const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
+  const datasetId = await createDataset(editor)
+  const fresh = () => createResource(editor, datasetId)
+  const rows = async (id: string) =>
+    (await editor.get(`/api/v1/resources/${id}/records?limit=1000`)).json<Rows>()
+
+  t.test('a byte the decoder refuses is a 422, and the service keeps serving', async (t) => {
+    const id = await fresh()
+    t.equal((await upload(editor, id, 'a,b\n1,2\n')).status, 201)
+    const body = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('a,b\n' + '1,é\n'.repeat(3000)),
+      Buffer.from([0x31, 0x2c, 0x43, 0xe9, 0x0a])
+    ])
+    const res = await upload(editor, id, body)
+    t.equal(res.status, 422)
+    t.equal(res.json().code, 'CSV_ENCODING_INVALID')
+    t.same((await rows(id)).data, [{ a: 1, b: 2 }])
+  })
+
+  t.test('a UTF-8 file damaged on one line is refused, naming the line', async (t) => {
+    const body = Buffer.concat([
+      Buffer.from('nom,ville\n' + 'Élève,Sète\n'.repeat(200)),
+      Buffer.from([0x58, 0x2c, 0xe9, 0x0a])
+    ])
+    const res = await upload(editor, await fresh(), body)
+    t.equal(res.status, 422)
+    t.equal(res.json().code, 'CSV_ENCODING_INVALID')
+    t.equal(res.json().line, 202)
+  })
+
+  t.test('title lines above the header are skipped and reported', async (t) => {
+    const id = await fresh()
+    const res = await upload(editor, id, 'Export du 03/04/2024\n\nnom;valeur\nx;1\ny;2\n')
+    t.equal(res.status, 201, res.body)
+    const revision = res.json<Revision & { columns: Array<{ name: string }> }>()
+    t.same(revision.columns.map((c) => c.name), ['nom', 'valeur'])
+    t.ok(revision.report.warnings.some((w) => w.code === 'PREAMBLE_SKIPPED'))
+    t.same((await rows(id)).data, [{ nom: 'x', valeur: 1 }, { nom: 'y', valeur: 2 }])
+  })
+
+  t.test('a last row is removed as a total only when it provably is one', async (t) => {
+    const cases: Array<[string, number, boolean]> = [
+      ['n\n1\n2\n3\n', 3, false],
+      ['nom,valeur\nA,0\nB,0\n,0\n', 3, false],
+      ['nom,valeur\nA,1\nB,2\n,3\n', 2, true],
+      ['nom;montant;actif\na;1,5;oui\nb;2,5;non\nc;3;oui\n;7;\n', 3, true],
+      ['nom;montant\nA;1 000,50\nB;2 000\nTotal général;3 000,50\n', 2, true],
+      ['nom;montant\nA;1\nB;2\nC;4\n', 3, false]
+    ]
+    for (const [csv, count, removed] of cases) {
+      const res = await upload(editor, await fresh(), csv)
+      t.equal(res.status, 201, `${JSON.stringify(csv)}: ${res.body}`)
+      const revision = res.json<Revision>()
+      t.equal(revision.row_count, count, JSON.stringify(csv))
+      const warned = revision.report.warnings.some((w) => w.code === 'TOTAL_ROW_REMOVED')
+      t.equal(warned, removed, `${JSON.stringify(csv)}: reported`)
+    }
+  })
+
+  t.test('mixed line ends, a NUL in a header, a runaway quote, a too-wide row', async (t) => {
+    const mixed = await fresh()
+    t.equal((await upload(editor, mixed, 'a,b\r\n1,x\n2,y\r\n3,z\r4,w\n')).status, 201)
+    t.same((await rows(mixed)).data.map((r) => r.b), ['x', 'y', 'z', 'w'])
+
+    const nul = await upload(editor, await fresh(), 'a\u0000b,c\n' + '1,2\n'.repeat(2000))
+    t.equal(nul.status, 201, nul.body)
+    t.equal(nul.json<{ columns: Array<{ name: string }> }>().columns[0]?.name, 'ab')
+
+    const runaway = await upload(editor, await fresh(), 'a,b\n1,"' + 'x'.repeat(200_000) + '\n')
+    t.equal(runaway.status, 422)
+    t.equal(runaway.json().code, 'CSV_CELL_TOO_LARGE')
+    t.equal(runaway.json().line, 2)
+
+    const header = Array.from({ length: 700 }, (_, i) => `colonne_${i}`).join(',')
+    const wideRow = `${'abcdefghijklmno,'.repeat(699)}x`
+    const wide = await upload(editor, await fresh(), `${header}\n${wideRow}\n`)
+    t.equal(wide.status, 422, wide.body)
+    t.equal(wide.json().code, 'CSV_ROW_TOO_WIDE')
+  })
+
+  t.test('a broken multipart body is a 400', async (t) => {
+    const id = await fresh()
+    for (const contentType of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
+      const res = await editor.raw('POST', `/api/v1/resources/${id}/data`, {
+        payload: 'this is not multipart at all',
+        headers: { 'content-type': contentType }
+      })
+      t.ok(res.status === 400 || res.status === 415, `${contentType}: ${res.status}`)
+      t.match(res.headers['content-type'], /problem\+json/)
+    }
+  })
+
+  t.test('a slow upload that finishes last stays served, with old tables pruned', async (t) => {
+    const small = await buildTestApp(t, { REVISIONS_KEPT: '1' })
+    const smallEditor = caller(small.app, small.adminToken)
+    const id = await createResource(smallEditor, await createDataset(smallEditor))
+    const pool = new pg.Pool({ connectionString: small.databaseUrl, max: 1 })
+    t.teardown(() => pool.end())
+
+    const big = ['n;libelle'].concat(Array.from({ length: 150_000 }, (_, i) => `${i};ligne ${i}`))
+    const slow = upload(smallEditor, id, big.join('\n') + '\n')
+    for (let i = 0; i < 400; i++) {
+      const active = await pool.query(
+        `select 1 from pg_stat_activity where query ilike 'copy ingest.%'`
+      )
+      if ((active.rowCount ?? 0) > 0) break
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    for (const n of [1, 2]) t.equal((await upload(smallEditor, id, `n\n${n}\n`)).status, 201)
+    t.equal((await slow).status, 201)
+
+    const served = await smallEditor.get(`/api/v1/resources/${id}/records?limit=1`)
+    t.equal(served.status, 200, served.body)
+    t.equal(served.json<Rows>().total, 150_000, 'the last to finish serves')
+    const tables = await pool.query(`select 1 from pg_tables where schemaname = 'ingest'`)
+    t.equal(tables.rowCount, 1, 'only the served table remains')
+  })
+
+  t.test('nothing stray is left in the ingest schema', async (t) => {
+    const result = await handle.pool.query<{ n: number }>(
+      `select count(*)::int as n from pg_tables t where schemaname = 'ingest' and not exists
+         (select 1 from revision r where r.table_name = t.tablename and r.status = 'ready')`
+    )
+    t.equal(result.rows[0]?.n, 0)
+  })
+})
