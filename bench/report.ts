@@ -1,0 +1,125 @@
+import type { CopyMethod } from './copy-baseline.js'
+import type { Phase } from './phase-probe.js'
+
+export interface SizeResult {
+  rows: number
+  bytes: number
+  baselineSeconds: number
+  serviceSeconds: number
+  phases: Phase[]
+  startRssKb: number | null
+  peakRssKb: number | null
+  types: string[]
+}
+
+export interface Environment {
+  postgres: string
+  embedded: boolean
+  method: CopyMethod
+  cpus: number
+  node: string
+  // One-minute load averages when the run started and ended: on a shared
+  // machine they say how far to trust the timings.
+  load: [number, number]
+}
+
+// Targets are printed beside the numbers for a reader to judge; the bench
+// itself never fails on them, as a shared machine can miss them for no fault of
+// the code.
+const RATIO_TARGET = 2.5
+const RATIO_TARGET_ROWS = 1_000_000
+const PEAK_TARGET_MB = 250
+
+const count = new Intl.NumberFormat('en-US')
+const fixed = (n: number, digits: number) => n.toFixed(digits)
+// Decimal megabytes (10^6 bytes), for the files and the memory alike.
+const mb = (bytes: number) => bytes / 1e6
+const rssMb = (kb: number | null) => (kb === null ? null : mb(kb * 1024))
+const short = (rows: number) =>
+  rows >= 1e6 && rows % 1e5 === 0 ? `${rows / 1e6}M` : rows >= 1e3 ? `${rows / 1e3}k` : `${rows}`
+
+export function formatReport(env: Environment, results: SizeResult[]): string {
+  const baseline = env.method === 'psql'
+    ? `psql \\copy (format csv, header, delimiter ';') into an all-text table`
+    : 'COPY FROM STDIN through pg-copy-streams (psql is not on PATH), all-text table'
+  const lines = [
+    'Ouverture ingestion benchmark',
+    `PostgreSQL ${env.postgres} (${env.embedded ? 'embedded' : 'DATABASE_URL'}) · ` +
+      `nproc ${env.cpus} · Node ${env.node} · ` +
+      `load average ${fixed(env.load[0], 2)} at start, ${fixed(env.load[1], 2)} at end`,
+    `(a) ${baseline}`,
+    '(b) the service: PUT /api/v1/resources/{id}/data, streamed from disk, until its 201 ' +
+      '(rows typed and served)',
+    '',
+    ...table(results),
+    '',
+    ...growth(results),
+    '',
+    ...targets(results),
+    '',
+    'Where (b) spends its time (statements seen in pg_stat_activity, 100 ms poll):',
+    ...results.map((r) => `  ${count.format(r.rows)} rows: ` +
+      r.phases.map((p) => `${p.name} ${fixed(p.seconds, 1)} s`).join(' · ')),
+    '',
+    'Columns as typed by (b):',
+    `  ${results[0]?.types.join(', ') ?? 'none'}`
+  ]
+  return lines.join('\n') + '\n'
+}
+
+function table(results: SizeResult[]): string[] {
+  const header = [
+    'rows', 'MB', '(a) s', '(b) s', 'b/a', 'rows/s (b)', 'RSS start MB', 'RSS peak MB'
+  ]
+  const rows = results.map((r) => [
+    count.format(r.rows),
+    fixed(mb(r.bytes), 1),
+    fixed(r.baselineSeconds, 2),
+    fixed(r.serviceSeconds, 2),
+    fixed(r.serviceSeconds / r.baselineSeconds, 2),
+    count.format(Math.round(r.rows / r.serviceSeconds)),
+    optional(rssMb(r.startRssKb)),
+    optional(rssMb(r.peakRssKb))
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ')
+  return [line(header), ...rows.map(line)]
+}
+
+// Seconds per million rows at each size: flat numbers mean linear time.
+function growth(results: SizeResult[]): string[] {
+  const perMillion = (seconds: number, rows: number) => fixed(seconds / (rows / 1e6), 2)
+  const series = (pick: (r: SizeResult) => number) =>
+    results.map((r) => `${perMillion(pick(r), r.rows)} s @${short(r.rows)}`).join(' · ')
+  return [
+    'Time per million rows (flat = linear):',
+    `  (a) ${series((r) => r.baselineSeconds)}`,
+    `  (b) ${series((r) => r.serviceSeconds)}`
+  ]
+}
+
+function targets(results: SizeResult[]): string[] {
+  const atTarget = results.find((r) => r.rows === RATIO_TARGET_ROWS)
+  const ratio = atTarget === undefined
+    ? `not measured (run with --rows ${RATIO_TARGET_ROWS})`
+    : verdict(atTarget.serviceSeconds / atTarget.baselineSeconds, RATIO_TARGET, 2)
+
+  const peaks = results.map((r) => {
+    const peak = rssMb(r.peakRssKb)
+    return peak === null
+      ? `unknown @${short(r.rows)}`
+      : `${verdict(peak, PEAK_TARGET_MB, 0, true)} @${short(r.rows)}`
+  })
+  return [
+    'Targets (reported, not enforced):',
+    `  b/a ≤ ${RATIO_TARGET} at ${count.format(RATIO_TARGET_ROWS)} rows: ${ratio}`,
+    `  service peak RSS < ${PEAK_TARGET_MB} MB at every size: ${peaks.join(' · ')}`
+  ]
+}
+
+function verdict(value: number, limit: number, digits: number, strict = false): string {
+  const met = strict ? value < limit : value <= limit
+  return `${fixed(value, digits)} (${met ? 'met' : 'MISSED'})`
+}
+
+const optional = (value: number | null) => (value === null ? 'n/a' : fixed(value, 0))
