@@ -22,6 +22,8 @@ import { answerClientError, registerProblemHandlers, sendProblem } from './http/
 import { problemSchema } from './http/schemas.js'
 import { registerValidation } from './http/validation.js'
 import type { FileStore } from './ingest/file-store.js'
+import revisionRoutes from './ingest/revision.routes.js'
+import { revisionSchema } from './ingest/revision.schemas.js'
 import uploadRoutes from './ingest/upload.routes.js'
 import recordRoutes from './records/records.routes.js'
 
@@ -64,7 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerProblemHandlers(app)
   for (const schema of [problemSchema, datasetSchema, columnSchema, revisionSummarySchema,
-    resourceSchema]) {
+    resourceSchema, revisionSchema]) {
     app.addSchema(schema)
   }
   registerValidation(app)
@@ -83,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(datasetRoutes, { db, config })
     await v1.register(resourceRoutes, { db, config })
     await v1.register(uploadRoutes, { db, pool: deps.pool, config, files })
+    await v1.register(revisionRoutes, { db })
     await v1.register(recordRoutes, { db, config })
   }, { prefix: '/api/v1' })
 

@@ -81,7 +81,13 @@ export interface RevisionTable {
   created_by: string | null
   created_at: CreatedAt
   finished_at: Date | null
+  phase: LoadPhase | null
+  bytes_received: ColumnType<string, number | undefined, number>
+  rows_loaded: ColumnType<string, number | undefined, number>
 }
+
+export const LOAD_PHASES = ['receiving', 'loading', 'converting', 'done'] as const
+export type LoadPhase = (typeof LOAD_PHASES)[number]
 
 export interface AuditEventTable {
   id: Generated<string>

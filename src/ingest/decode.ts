@@ -40,11 +40,15 @@ function textDecoder(encoding: string, lenient: boolean): ChunkDecoder {
 // drops a UTF-8 or UTF-16 BOM left at the start, so a forced encoding without `bom` set
 // still keeps U+FEFF out of the first column name.
 export function createDecoder(enc: EncodingResult, options: DecodeOptions = {}): ChunkDecoder {
+  // ISO-8859-1 proper: WHATWG's TextDecoder reads that label as windows-1252, but a
+  // publisher who forces Latin-1 means bytes 0x80–0x9F as the C1 controls they are.
   const decode: ChunkDecoder = enc.encoding === 'cp850'
     ? (chunk) => decodeCp850(chunk)
     : enc.encoding === 'windows-1252'
       ? (chunk) => decodeWindows1252(chunk)
-      : textDecoder(enc.encoding, options.lenient ?? false)
+      : enc.encoding === 'iso-8859-1'
+        ? (chunk) => chunk.toString('latin1')
+        : textDecoder(enc.encoding, options.lenient ?? false)
   let toSkip = enc.bomLength
 
   return (chunk, final) => {

@@ -7,7 +7,13 @@ import { Utf8Validator } from './utf8-validator.js'
 // are Œ/œ…), nothing in the bytes tells the two apart reliably, and windows-1252 is what
 // French office software writes.
 export type Encoding =
-  | 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-15' | 'cp850'
+  | 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-1' | 'iso-8859-15'
+  | 'cp850'
+
+// What an uploader may force, in the order the API documents them.
+export const ENCODINGS: readonly Encoding[] = [
+  'utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'iso-8859-1', 'iso-8859-15', 'cp850'
+]
 
 export interface EncodingResult {
   encoding: Encoding

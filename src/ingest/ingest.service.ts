@@ -9,15 +9,19 @@ import { sniffFile } from './sniff-file.js'
 import { EncodingDetector } from './encoding.js'
 import type { FileStore } from './file-store.js'
 import { tableNameFor } from './identifiers.js'
+import type { InferredFormat } from './infer.js'
 import { convertColumns, dropTable } from './ingest-table.queries.js'
 import { copyFileIntoTable, type Limits } from './loader.js'
 import type { StoredColumn } from './revision.model.js'
+import { Progress } from './progress.js'
 import { buildReport } from './revision.report.js'
 import { type ColumnOutcome, removeTotalRow } from './total-row.js'
+import { applyDialect, applyEncoding, type Forced } from './upload-options.js'
 import {
   insertRevision,
   markRevisionFailed,
   recordStoredFile,
+  lockAndCheckLatest,
   supersedeOldRevisions,
   switchToRevision
 } from './revision.queries.js'
@@ -37,6 +41,7 @@ export interface Upload {
   mediaType: string
   createdBy: string | null
   body: Readable
+  forced: Forced
 }
 
 // One upload, from the socket to a served revision: store the original while
@@ -48,15 +53,17 @@ export async function ingestUpload(deps: IngestDeps, upload: Upload) {
   const revisionId = await insertRevision(deps.db, upload)
   const log = deps.log.child({ revision: revisionId, resource: upload.resourceId })
   log.info({ file: upload.fileName }, 'ingest started')
+  const progress = new Progress(deps.db, revisionId, log)
 
   try {
-    const result = await storeAndLoad(deps, upload, revisionId, log)
+    const result = await storeAndLoad(deps, upload, revisionId, progress)
     const ms = Date.now() - started
     log.info({ rows: result.rowCount, bytes: result.bytes, ms }, 'ingest done')
     return revisionId
   } catch (caught) {
     const error = asLoadProblem(caught)
     const problem = error instanceof AppError ? error : null
+    await progress.settle()
     await markRevisionFailed(deps.db, revisionId, {
       code: problem?.code ?? 'INTERNAL',
       detail: problem?.message ?? 'The load failed unexpectedly.',
@@ -73,18 +80,28 @@ function storedColumn(c: ReturnType<typeof buildReport>['columns'][number]): Sto
   return { name: c.name, label: c.label, physical: c.physical, type: c.type, ...zoned }
 }
 
-async function storeAndLoad(deps: IngestDeps, upload: Upload, revisionId: string, log: Logger) {
+async function storeAndLoad(
+  deps: IngestDeps,
+  upload: Upload,
+  revisionId: string,
+  progress: Progress
+) {
   const detector = new EncodingDetector()
   const stored = await deps.files.write(
     revisionId,
     upload.body,
     deps.limits.maxUploadBytes,
-    (chunk) => detector.update(chunk)
+    (chunk) => {
+      detector.update(chunk)
+      progress.received(chunk.length)
+    }
   )
   await recordStoredFile(deps.db, revisionId, stored)
 
   if (stored.size === 0) throw new AppError('CSV_EMPTY', 'The uploaded file has no content.')
-  const encoding = detector.finish()
+  const { forced } = upload
+  const encoding = applyEncoding(detector.finish(), forced)
+  const nullMarkers = forced.nullMarkers ?? deps.nullMarkers
   if (encoding.binary) {
     const why = encoding.binaryReason ?? 'it holds binary data'
     throw new AppError('CSV_NOT_TEXT', `This is not a CSV text file: ${why}.`)
@@ -99,36 +116,58 @@ async function storeAndLoad(deps: IngestDeps, upload: Upload, revisionId: string
     )
   }
 
-  const dialect = await sniffFile(deps.files, revisionId, encoding, stored.size)
+  const dialect = applyDialect(
+    await sniffFile(deps.files, revisionId, encoding, stored.size),
+    forced
+  )
   const table = tableNameFor(revisionId)
   const client = await deps.pool.connect()
   let broken = true
   try {
     await client.query('begin')
-    const parsed = await copyFileIntoTable(
-      client, deps.files, revisionId, table, encoding, dialect, deps.limits, deps.nullMarkers
-    )
+    progress.enter('loading')
+    const parsed = await copyFileIntoTable(client, {
+      files: deps.files,
+      key: revisionId,
+      table,
+      encoding,
+      dialect,
+      limits: deps.limits,
+      nullMarkers,
+      onRows: (rows) => progress.loaded(rows)
+    })
+
+    progress.enter('converting')
 
     const outcomes: ColumnOutcome[] = parsed.columns.map((c) => {
       const stats = c.inferrer.result()
-      const { format, nullCount, min, max } = stats
+      const { nullCount, min, max } = stats
+      const format = withForcedDecimal(stats.format, forced.decimal)
       return { physical: c.physical, format, nullCount, min, max }
     })
-    await convertColumns(client, table, outcomes, deps.nullMarkers)
+    await convertColumns(client, table, outcomes, nullMarkers)
     const rowCount = await removeTotalRow(client, table, parsed, outcomes)
 
-    const report = buildReport(encoding, dialect, parsed, outcomes, rowCount)
-    await switchToRevision(client, {
-      id: revisionId,
-      resourceId: upload.resourceId,
-      table,
-      rowCount,
-      columns: report.columns.map(storedColumn),
-      report
-    })
+    // The switch below locks the revision row: no progress write may be left
+    // waiting on it, or it would wait for this very transaction.
+    await progress.settle()
+    const serve = await lockAndCheckLatest(client, upload.resourceId, revisionId)
+    if (!serve) {
+      parsed.warnings.add({
+        code: 'NEWER_UPLOAD_SERVED',
+        message: 'A newer upload of this resource finished first: this revision is kept, ' +
+          'not served.'
+      })
+    }
+
+    const report = { ...buildReport(encoding, dialect, parsed, outcomes, rowCount), forced }
+    const columns = report.columns.map(storedColumn)
+    const { resourceId } = upload
+    const ready = { id: revisionId, resourceId, table, rowCount, columns, report }
+    await switchToRevision(client, ready, serve)
 
     const kept = deps.limits.revisionsKept
-    const old = await supersedeOldRevisions(client, upload.resourceId, revisionId, kept)
+    const old = await supersedeOldRevisions(client, upload.resourceId, kept)
     for (const o of old) if (o.table_name !== null) await dropTable(client, o.table_name)
     await client.query('commit')
     broken = false
@@ -139,7 +178,6 @@ async function storeAndLoad(deps: IngestDeps, upload: Upload, revisionId: string
     // On failure the connection is destroyed rather than reused: PostgreSQL then
     // rolls back the transaction, whatever state COPY left it in.
     client.release(broken)
-    if (broken) log.debug('load transaction abandoned')
   }
 }
 
@@ -156,4 +194,11 @@ function asLoadProblem(error: unknown): unknown {
     )
   }
   return error
+}
+
+// With the decimal mark forced, numbers written with the other mark are not
+// numbers: the column stays text rather than be read another way.
+function withForcedDecimal(format: InferredFormat, mark: '.' | ',' | undefined): InferredFormat {
+  if (mark === undefined || format.type !== 'decimal' || format.decimalMark === mark) return format
+  return { type: 'text', reason: `decimals written with "${format.decimalMark}", forced "${mark}"` }
 }

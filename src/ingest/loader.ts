@@ -39,16 +39,23 @@ const BATCH_CHARS = 1 << 16
 // Streams the stored file through the decoder and csv-parse into a new text
 // table, inferring every column's type from every value on the way. Runs on
 // `client` inside the caller's transaction.
+export interface LoadInput {
+  files: FileStore
+  key: string
+  table: string
+  encoding: EncodingResult
+  dialect: Dialect
+  limits: Limits
+  nullMarkers: string[]
+  // Called as rows reach COPY, for progress reports.
+  onRows: (rows: number) => void
+}
+
 export async function copyFileIntoTable(
   client: pg.PoolClient,
-  files: FileStore,
-  key: string,
-  table: string,
-  encoding: EncodingResult,
-  dialect: Dialect,
-  limits: Limits,
-  nullMarkers: string[]
+  input: LoadInput
 ): Promise<ParsedTable> {
+  const { files, key, table, encoding, dialect, limits, nullMarkers } = input
   const source = readRecords(files, key, encoding, dialect, limits.maxRecordChars)
   const warnings = new WarningLog()
   const skipped = { blank: 0, repeatedHeader: 0, preamble: 0 }
@@ -97,6 +104,7 @@ export async function copyFileIntoTable(
       batch += rowLine(rowCount, record, columns, line, limits, warnings)
       if (batch.length >= BATCH_CHARS && copy !== null) {
         await write(copy, batch)
+        input.onRows(rowCount)
         batch = ''
       }
     }

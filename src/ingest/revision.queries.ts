@@ -1,6 +1,7 @@
 import type pg from 'pg'
 
 import type { Db } from '../db/database.js'
+import type { LoadPhase } from '../db/schema.js'
 
 export async function insertRevision(
   db: Db,
@@ -32,6 +33,19 @@ export async function recordStoredFile(
     .execute()
 }
 
+export async function recordProgress(
+  db: Db,
+  id: string,
+  p: { phase: LoadPhase; bytes: number; rows: number }
+): Promise<void> {
+  await db
+    .updateTable('revision')
+    .set({ phase: p.phase, bytes_received: p.bytes, rows_loaded: p.rows })
+    .where('id', '=', id)
+    .where('status', '=', 'ingesting')
+    .execute()
+}
+
 export async function markRevisionFailed(db: Db, id: string, error: object): Promise<void> {
   await db
     .updateTable('revision')
@@ -50,17 +64,42 @@ export interface ReadyRevision {
   report: object
 }
 
-// The switch: inside the load's transaction, the revision becomes ready and the
-// resource serves it. Readers see either the old revision or the new one.
-// Locking the resource row orders two loads that finish together.
-export async function switchToRevision(client: pg.PoolClient, r: ReadyRevision): Promise<void> {
-  await client.query('select 1 from resource where id = $1 for update', [r.resourceId])
+// Locks the resource row (so two loads finishing together are ordered) and says
+// whether this revision should be served: the one uploaded last wins, even if an
+// earlier, slower upload finishes after it.
+export async function lockAndCheckLatest(
+  client: pg.PoolClient,
+  resourceId: string,
+  revisionId: string
+): Promise<boolean> {
+  const result = await client.query<{ latest: boolean }>(
+    `select cur.id is null or cur.created_at <= me.created_at as latest
+     from resource r
+     join revision me on me.id = $2
+     left join revision cur on cur.id = r.current_revision_id
+     where r.id = $1
+     for update of r`,
+    [resourceId, revisionId]
+  )
+  return result.rows[0]?.latest ?? false
+}
+
+// The switch: inside the load's transaction, the revision becomes ready and, if
+// it is the latest, the resource serves it. Readers see either the old revision
+// or the new one, never a mix.
+export async function switchToRevision(
+  client: pg.PoolClient,
+  r: ReadyRevision,
+  serve: boolean
+): Promise<void> {
   await client.query(
     `update revision set status = 'ready', table_name = $2, row_count = $3,
-       columns = $4, report = $5, finished_at = now()
+       columns = $4, report = $5, finished_at = now(), phase = 'done', rows_loaded = $3,
+       bytes_received = byte_size
      where id = $1`,
     [r.id, r.table, r.rowCount, JSON.stringify(r.columns), JSON.stringify(r.report)]
   )
+  if (!serve) return
   await client.query(
     'update resource set current_revision_id = $2, updated_at = now() where id = $1',
     [r.resourceId, r.id]
@@ -68,25 +107,24 @@ export async function switchToRevision(client: pg.PoolClient, r: ReadyRevision):
 }
 
 // Ready revisions beyond the number kept lose their table and file; the
-// revision row stays as history. The one just made current is always kept,
-// whenever it was started (a slow upload may finish after quicker ones).
+// revision row stays as history. The one the resource serves is always kept.
 // Returns what to delete once committed.
 export async function supersedeOldRevisions(
   client: pg.PoolClient,
   resourceId: string,
-  currentId: string,
   keep: number
 ): Promise<Array<{ table_name: string | null; storage_path: string | null }>> {
   const result = await client.query<{ table_name: string | null; storage_path: string | null }>(
     `with old as (
        select id, table_name, storage_path from revision
-       where resource_id = $1 and status = 'ready' and id <> $3
-       order by finished_at desc, created_at desc offset $2
+       where resource_id = $1 and status = 'ready'
+         and id <> (select current_revision_id from resource where id = $1)
+       order by created_at desc offset $2
      )
      update revision r set status = 'superseded', table_name = null, storage_path = null
      from old where r.id = old.id
      returning old.table_name, old.storage_path`,
-    [resourceId, keep - 1, currentId]
+    [resourceId, keep - 1]
   )
   return result.rows
 }
@@ -126,4 +164,29 @@ export async function listRevisions(db: Db, resourceId: string) {
     .where('resource_id', '=', resourceId)
     .orderBy('created_at', 'desc')
     .execute()
+}
+
+// Serves an older revision again. Only a ready revision still has its table.
+export async function restoreRevision(db: Db, resourceId: string, revisionId: string) {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .selectFrom('resource')
+      .select('id')
+      .where('id', '=', resourceId)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
+    const result = await trx
+      .updateTable('resource')
+      .set({ current_revision_id: revisionId, updated_at: new Date() })
+      .where('id', '=', resourceId)
+      .where((eb) => eb.exists(
+        eb.selectFrom('revision')
+          .select('id')
+          .where('id', '=', revisionId)
+          .where('resource_id', '=', resourceId)
+          .where('status', '=', 'ready')
+      ))
+      .executeTakeFirst()
+    return result.numUpdatedRows > 0n
+  })
 }

@@ -23,6 +23,18 @@ export const revisionSchema = {
       anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }],
       description: 'For a failed revision: the problem code, detail, line and column.'
     },
+    progress: {
+      type: 'object',
+      description: 'While the revision ingests: the phase, bytes received and rows loaded.',
+      properties: {
+        phase: {
+          type: ['string', 'null'],
+          enum: ['receiving', 'loading', 'converting', 'done', null]
+        },
+        bytes_received: { type: 'integer' },
+        rows_loaded: { type: 'integer' }
+      }
+    },
     created_at: { type: 'string', format: 'date-time' },
     finished_at: { type: ['string', 'null'], format: 'date-time' }
   },
@@ -33,17 +45,4 @@ export const revisionListSchema = {
   type: 'object',
   properties: { data: { type: 'array', items: { $ref: 'Revision#' } } },
   required: ['data']
-} as const
-
-export const uploadQuery = {
-  type: 'object',
-  properties: {
-    filename: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 255,
-      description: 'Name to keep for the file (curl -T sends none).'
-    }
-  },
-  additionalProperties: false
 } as const

@@ -16,6 +16,11 @@ export function toRevisionView(row: RevisionRow, currentId: string | null) {
     columns: readColumns(row.columns).map(({ name, label, type }) => ({ name, label, type })),
     report,
     error,
+    progress: {
+      phase: row.phase,
+      bytes_received: Number(row.bytes_received),
+      rows_loaded: Number(row.rows_loaded)
+    },
     created_at: row.created_at,
     finished_at: row.finished_at
   }

@@ -1,22 +1,23 @@
 import multipart from '@fastify/multipart'
-import type { SchemaTypes } from '../http/type-provider.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type pg from 'pg'
 
 import { recordAudit } from '../auth/audit.queries.js'
 import { requireActor } from '../auth/roles.js'
+import { findResource } from '../catalogue/resource.queries.js'
 import { loadVisibleResource, loadWritableResource } from '../catalogue/resource.routes.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import { AppError, notFound } from '../http/errors.js'
 import { idParams, problems } from '../http/schemas.js'
+import type { SchemaTypes } from '../http/type-provider.js'
 import { sendDownload } from './download.js'
 import type { FileStore } from './file-store.js'
 import { DEFAULT_NULL_MARKERS } from './infer.js'
 import { type IngestDeps, ingestUpload } from './ingest.service.js'
-import { findRevision, listRevisions } from './revision.queries.js'
-import { revisionListSchema, revisionSchema, uploadQuery } from './revision.schemas.js'
+import { findRevision } from './revision.queries.js'
 import { toRevisionView } from './revision.view.js'
+import { forcedSettings, uploadQuery } from './upload-options.js'
 
 export interface UploadOptions {
   db: Db
@@ -32,7 +33,6 @@ const uploadResponses = { 201: revision, ...problems(400, 401, 403, 404, 413, 41
 export default async function uploadRoutes(app: FastifyInstance, opts: UploadOptions) {
   const api = app.withTypeProvider<SchemaTypes>()
   const { db, config, files } = opts
-  app.addSchema(revisionSchema)
 
   // The body is never parsed or buffered here: the handlers stream it to disk.
   app.removeAllContentTypeParsers()
@@ -55,11 +55,11 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
   }
 
   const answer = async (request: FastifyRequest, resourceId: string, id: string) => {
-    const row = await findRevision(db, id)
+    const [row, resource] = await Promise.all([findRevision(db, id), findResource(db, resourceId)])
     if (row === undefined) throw notFound('Revision')
     const actor = requireActor(request.actor)
     await recordAudit(db, actor, 'resource.upload', 'resource', resourceId, { revision: id })
-    return toRevisionView(row, id)
+    return toRevisionView(row, resource?.current_revision_id ?? null)
   }
 
   api.put('/resources/:id/data', {
@@ -68,7 +68,8 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
       summary: 'Upload the resource\'s CSV file (raw body)',
       description:
         'Send the file as the request body, e.g. `curl -T budget.csv`. It is streamed, ' +
-        'stored, and loaded as a new revision, which the resource serves once complete.',
+        'stored, and loaded as a new revision, which the resource serves once complete. ' +
+        'Query parameters force what detection would otherwise decide.',
       tags,
       params: idParams,
       querystring: uploadQuery,
@@ -86,7 +87,8 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
       fileName: fileName(request.query.filename ?? dispositionName(request), resource.title),
       mediaType: request.headers['content-type'] ?? 'text/csv',
       createdBy: actor.tokenId,
-      body: request.raw
+      body: request.raw,
+      forced: forcedSettings(request.query)
     })
     return reply.code(201).send(await answer(request, resource.id, id))
   })
@@ -95,9 +97,11 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     config: { role: 'editor' },
     schema: {
       summary: 'Upload the resource\'s CSV file (multipart form)',
-      description: 'The same as PUT, for HTML forms: one file field, e.g. `curl -F file=@x.csv`.',
+      description: 'The same as PUT, for HTML forms: the first file field is read, e.g. ' +
+        '`curl -F file=@x.csv`. The same query parameters force detected settings.',
       tags,
       params: idParams,
+      querystring: uploadQuery,
       consumes: ['multipart/form-data'],
       response: uploadResponses
     }
@@ -117,7 +121,8 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
       fileName: fileName(part.filename, resource.title),
       mediaType: part.mimetype || 'text/csv',
       createdBy: actor.tokenId,
-      body: part.file
+      body: part.file,
+      forced: forcedSettings(request.query)
     })
     return reply.code(201).send(await answer(request, resource.id, id))
   })
@@ -138,34 +143,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     return sendDownload(reply, files, resource)
   })
 
-  api.get('/resources/:id/revisions', {
-    config: { role: 'reader' },
-    schema: {
-      summary: 'List the revisions of a resource, newest first',
-      tags,
-      params: idParams,
-      response: { 200: revisionListSchema, ...problems(401, 403, 404) }
-    }
-  }, async (request) => {
-    const resource = await loadWritableResource(db, requireActor(request.actor), request.params.id)
-    const rows = await listRevisions(db, resource.id)
-    return { data: rows.map((r) => toRevisionView(r, resource.current_revision_id)) }
-  })
 
-  api.get('/revisions/:id', {
-    config: { role: 'reader' },
-    schema: {
-      summary: 'Read a revision and its load report',
-      tags,
-      params: idParams,
-      response: { 200: revision, ...problems(401, 403, 404) }
-    }
-  }, async (request) => {
-    const row = await findRevision(db, request.params.id)
-    if (row === undefined) throw notFound('Revision')
-    const resource = await loadWritableResource(db, requireActor(request.actor), row.resource_id)
-    return toRevisionView(row, resource.current_revision_id)
-  })
 }
 
 function dispositionName(request: FastifyRequest): string | undefined {

@@ -106,30 +106,65 @@ t.test('uploads at the edges', async (t) => {
     }
   })
 
-  t.test('a slow upload that finishes last stays served, with old tables pruned', async (t) => {
-    const small = await buildTestApp(t, { REVISIONS_KEPT: '1' })
-    const smallEditor = caller(small.app, small.adminToken)
-    const id = await createResource(smallEditor, await createDataset(smallEditor))
-    const pool = new pg.Pool({ connectionString: small.databaseUrl, max: 1 })
-    t.teardown(() => pool.end())
+  t.test('the upload started last wins, even when an earlier one finishes after it',
+    async (t) => {
+      const small = await buildTestApp(t, { REVISIONS_KEPT: '1' })
+      const smallEditor = caller(small.app, small.adminToken)
+      const id = await createResource(smallEditor, await createDataset(smallEditor))
+      const pool = new pg.Pool({ connectionString: small.databaseUrl, max: 1 })
+      t.teardown(() => pool.end())
 
-    const big = ['n;libelle'].concat(Array.from({ length: 150_000 }, (_, i) => `${i};ligne ${i}`))
-    const slow = upload(smallEditor, id, big.join('\n') + '\n')
-    for (let i = 0; i < 400; i++) {
-      const active = await pool.query(
-        `select 1 from pg_stat_activity where query ilike 'copy ingest.%'`
-      )
-      if ((active.rowCount ?? 0) > 0) break
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    for (const n of [1, 2]) t.equal((await upload(smallEditor, id, `n\n${n}\n`)).status, 201)
-    t.equal((await slow).status, 201)
+      const big = ['n;libelle'].concat(Array.from({ length: 150_000 }, (_, i) => `${i};l ${i}`))
+      const slow = upload(smallEditor, id, big.join('\n') + '\n')
+      for (let i = 0; i < 400; i++) {
+        const active = await pool.query(
+          `select 1 from pg_stat_activity where query ilike 'copy ingest.%'`
+        )
+        if ((active.rowCount ?? 0) > 0) break
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      for (const n of [1, 2]) t.equal((await upload(smallEditor, id, `n\n${n}\n`)).status, 201)
 
-    const served = await smallEditor.get(`/api/v1/resources/${id}/records?limit=1`)
-    t.equal(served.status, 200, served.body)
-    t.equal(served.json<Rows>().total, 150_000, 'the last to finish serves')
-    const tables = await pool.query(`select 1 from pg_tables where schemaname = 'ingest'`)
-    t.equal(tables.rowCount, 1, 'only the served table remains')
+      const late = await slow
+      t.equal(late.status, 201, 'the slow upload is reported too')
+      const report = late.json<Revision & { current: boolean }>()
+      t.equal(report.current, false)
+      t.ok(report.report.warnings.some((w) => w.code === 'NEWER_UPLOAD_SERVED'))
+
+      const served = await smallEditor.get(`/api/v1/resources/${id}/records`)
+      t.same(served.json<Rows>().data, [{ n: 2 }], 'the last upload serves')
+      const tables = await pool.query(`select 1 from pg_tables where schemaname = 'ingest'`)
+      t.equal(tables.rowCount, 1, 'only the served table remains')
+    })
+
+  t.test('an older revision can be served again while it is kept', async (t) => {
+    const id = await fresh()
+    const first = (await upload(editor, id, 'v\nun\n')).json<{ id: string }>().id
+    await upload(editor, id, 'v\ndeux\n')
+    const restored = await editor.post(`/api/v1/revisions/${first}/restore`)
+    t.equal(restored.status, 200, restored.body)
+    t.same((await rows(id)).data, [{ v: 'un' }])
+
+    const list = await editor.get(`/api/v1/resources/${id}/revisions`)
+    const revisions = list.json<{ data: Array<{ id: string; current: boolean }> }>().data
+    t.same(revisions.map((r) => r.current), [false, true], 'newest first, the first is served')
+
+    const reader = caller(app, await tokenFor(caller(app, adminToken), 'reader'))
+    t.equal((await reader.post(`/api/v1/revisions/${first}/restore`)).status, 403)
+    const failed = await upload(editor, id, '')
+    t.equal(failed.status, 422)
+    const failedId = (await editor.get(`/api/v1/resources/${id}/revisions`))
+      .json<{ data: Array<{ id: string; status: string }> }>().data[0]
+    t.equal(failedId?.status, 'failed')
+    t.equal((await editor.post(`/api/v1/revisions/${failedId?.id ?? ''}/restore`)).status, 409)
+  })
+
+  t.test('a revision shows its progress, and is done once loaded', async (t) => {
+    const id = await fresh()
+    const revision = (await upload(editor, id, 'a\n1\n2\n')).json<{
+      id: string; progress: { phase: string; rows_loaded: number; bytes_received: number }
+    }>()
+    t.same(revision.progress, { phase: 'done', rows_loaded: 2, bytes_received: 6 })
   })
 
   t.test('nothing stray is left in the ingest schema', async (t) => {

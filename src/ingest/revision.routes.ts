@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify'
+
+import { recordAudit } from '../auth/audit.queries.js'
+import { requireActor } from '../auth/roles.js'
+import { loadWritableResource } from '../catalogue/resource.routes.js'
+import type { Db } from '../db/database.js'
+import { AppError, notFound } from '../http/errors.js'
+import { idParams, problems } from '../http/schemas.js'
+import type { SchemaTypes } from '../http/type-provider.js'
+import { findRevision, listRevisions, restoreRevision } from './revision.queries.js'
+import { revisionListSchema } from './revision.schemas.js'
+import { toRevisionView } from './revision.view.js'
+
+const tags = ['resources']
+const revision = { $ref: 'Revision#' } as const
+
+// The history of a resource's uploads, their reports, and going back to one.
+// Reports can quote the file, so they are for the organization's tokens only.
+export default async function revisionRoutes(app: FastifyInstance, opts: { db: Db }) {
+  const api = app.withTypeProvider<SchemaTypes>()
+  const { db } = opts
+
+  api.get('/resources/:id/revisions', {
+    config: { role: 'reader' },
+    schema: {
+      summary: 'List the revisions of a resource, newest first',
+      tags,
+      params: idParams,
+      response: { 200: revisionListSchema, ...problems(401, 403, 404) }
+    }
+  }, async (request) => {
+    const resource = await loadWritableResource(db, requireActor(request.actor), request.params.id)
+    const rows = await listRevisions(db, resource.id)
+    return { data: rows.map((r) => toRevisionView(r, resource.current_revision_id)) }
+  })
+
+  api.get('/revisions/:id', {
+    config: { role: 'reader' },
+    schema: {
+      summary: 'Read a revision and its load report',
+      tags,
+      params: idParams,
+      response: { 200: revision, ...problems(401, 403, 404) }
+    }
+  }, async (request) => {
+    const row = await findRevision(db, request.params.id)
+    if (row === undefined) throw notFound('Revision')
+    const resource = await loadWritableResource(db, requireActor(request.actor), row.resource_id)
+    return toRevisionView(row, resource.current_revision_id)
+  })
+
+  api.post('/revisions/:id/restore', {
+    config: { role: 'editor' },
+    schema: {
+      summary: 'Serve an older revision again',
+      description: 'Revisions that are ready (not superseded) keep their rows and can be ' +
+        'served again; the resource switches to it at once.',
+      tags,
+      params: idParams,
+      response: { 200: revision, ...problems(401, 403, 404, 409) }
+    }
+  }, async (request) => {
+    const actor = requireActor(request.actor)
+    const row = await findRevision(db, request.params.id)
+    if (row === undefined) throw notFound('Revision')
+    const resource = await loadWritableResource(db, actor, row.resource_id)
+    if (!(await restoreRevision(db, resource.id, row.id))) {
+      throw new AppError('STATE_CONFLICT', `This revision is ${row.status}; only a ready ` +
+        'revision can be served again.')
+    }
+    await recordAudit(db, actor, 'resource.restore', 'resource', resource.id, { revision: row.id })
+    return toRevisionView(row, row.id)
+  })
+}

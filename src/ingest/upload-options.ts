@@ -1,0 +1,99 @@
+import type { FromSchema } from 'json-schema-to-ts'
+
+import { AppError } from '../http/errors.js'
+import type { Delimiter, Dialect, Quote } from './dialect.js'
+import { ENCODINGS, type EncodingResult } from './encoding.js'
+
+// What an uploader may force when detection got a file wrong. Every setting is
+// optional; what is not given is detected. The query parameters of the upload.
+export const uploadQuery = {
+  type: 'object',
+  properties: {
+    filename: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 255,
+      description: 'Name to keep for the file (curl -T sends none).'
+    },
+    encoding: { type: 'string', enum: ENCODINGS, description: 'Force the encoding.' },
+    delimiter: {
+      type: 'string',
+      enum: [',', ';', '|', 'tab', 'comma', 'semicolon', 'pipe'],
+      description: 'Force the separator.'
+    },
+    quote: { type: 'string', enum: ['"', "'", 'none'], description: 'Force the quote.' },
+    header: {
+      type: 'boolean',
+      description: 'Whether the first line (after title lines) is a header.'
+    },
+    decimal: {
+      type: 'string',
+      enum: ['.', ','],
+      description: 'Force the decimal mark: numbers written otherwise stay text.'
+    },
+    null: {
+      type: 'string',
+      maxLength: 1000,
+      description: 'Comma-separated values that mean "no value" in typed columns ' +
+        '(default NA,N/A,n/a,-,null,NULL); empty for none.'
+    }
+  },
+  additionalProperties: false
+} as const
+
+export type UploadQuery = FromSchema<typeof uploadQuery>
+
+export interface Forced {
+  encoding?: EncodingResult['encoding']
+  delimiter?: Delimiter
+  quote?: Quote
+  header?: boolean
+  decimal?: '.' | ','
+  nullMarkers?: string[]
+}
+
+const DELIMITERS: Record<string, Delimiter> = {
+  ',': ',', ';': ';', '|': '|', tab: '\t', comma: ',', semicolon: ';', pipe: '|'
+}
+
+export function forcedSettings(query: UploadQuery): Forced {
+  const forced: Forced = {}
+  if (query.encoding !== undefined) forced.encoding = query.encoding
+  if (query.delimiter !== undefined) forced.delimiter = DELIMITERS[query.delimiter]
+  if (query.quote !== undefined) forced.quote = query.quote === 'none' ? null : query.quote
+  if (query.header !== undefined) forced.header = query.header
+  if (query.decimal !== undefined) forced.decimal = query.decimal
+  if (query.null !== undefined) {
+    forced.nullMarkers = query.null === '' ? [] : query.null.split(',').map((m) => m.trim())
+    if (forced.nullMarkers.some((m) => m === '')) {
+      throw new AppError('VALIDATION_FAILED', 'A null marker cannot be empty: empty cells are ' +
+        'always null.')
+    }
+  }
+  return forced
+}
+
+// The detected encoding, unless the uploader said otherwise. A BOM found in the
+// file is still skipped when it belongs to the forced encoding.
+export function applyEncoding(detected: EncodingResult, forced: Forced): EncodingResult {
+  if (forced.encoding === undefined) return detected
+  const sameBom = detected.bom && detected.encoding === forced.encoding
+  return {
+    encoding: forced.encoding,
+    bom: sameBom,
+    bomLength: sameBom ? detected.bomLength : 0,
+    binary: false
+  }
+}
+
+// The sniffed dialect with the forced settings over it. Title lines found with
+// another separator or quote mean nothing under the forced ones.
+export function applyDialect(sniffed: Dialect, forced: Forced): Dialect {
+  const reframed = forced.delimiter !== undefined || forced.quote !== undefined
+  return {
+    delimiter: forced.delimiter ?? sniffed.delimiter,
+    quote: forced.quote !== undefined ? forced.quote : sniffed.quote,
+    header: forced.header ?? sniffed.header,
+    preamble: reframed ? 0 : sniffed.preamble
+  }
+}

@@ -1,0 +1,66 @@
+import t from 'tap'
+
+import { buildTestApp } from '../helpers/app.js'
+import { caller, createDataset, createResource, tokenFor } from '../helpers/http.js'
+
+interface Revision {
+  columns: Array<{ name: string; type: string }>
+  report: { encoding: string; delimiter: string; header: boolean; forced: object }
+}
+type Rows = { data: Array<Record<string, unknown>> }
+
+// Every detected setting can be forced by the uploader, in the upload's query.
+t.test('forced settings', async (t) => {
+  const { app, adminToken } = await buildTestApp(t)
+  const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
+  const datasetId = await createDataset(editor)
+
+  const put = async (query: string, body: Buffer | string) => {
+    const id = await createResource(editor, datasetId)
+    const res = await editor.put(`/api/v1/resources/${id}/data?${query}`, body)
+    const rows = async () =>
+      (await editor.get(`/api/v1/resources/${id}/records`)).json<Rows>().data
+    return { res, rows }
+  }
+
+  t.test('encoding: Latin-9 and Latin-1 decoded as declared', async (t) => {
+    const latin9 = Buffer.concat([Buffer.from('prix\ncaf'), Buffer.from([0xe9, 0x20, 0xa4, 0x0a])])
+    const nine = await put('encoding=iso-8859-15', latin9)
+    t.equal(nine.res.status, 201, nine.res.body)
+    t.equal(nine.res.json<Revision>().report.encoding, 'iso-8859-15')
+    t.same(await nine.rows(), [{ prix: 'café €' }])
+
+    const one = await put('encoding=iso-8859-1', latin9)
+    t.same(await one.rows(), [{ prix: 'café ¤' }], 'the same byte is ¤ in Latin-1')
+  })
+
+  t.test('separator, quote and header', async (t) => {
+    const tab = await put('delimiter=tab&quote=none', 'a\tb\n"x\t1\n')
+    t.equal(tab.res.status, 201, tab.res.body)
+    t.same(await tab.rows(), [{ a: '"x', b: 1 }])
+
+    const noHeader = await put('header=false', '12,34\n56,78\n')
+    t.same(noHeader.res.json<Revision>().columns.map((c) => c.name), ['column_1', 'column_2'])
+    t.same(await noHeader.rows(), [{ column_1: 12, column_2: 34 }, { column_1: 56, column_2: 78 }])
+  })
+
+  t.test('decimal mark and null markers', async (t) => {
+    const dot = await put('decimal=.', 'v\n1,5\n2,5\n')
+    t.equal(dot.res.json<Revision>().columns[0]?.type, 'text', 'commas are not decimals then')
+    t.same(await dot.rows(), [{ v: '1,5' }, { v: '2,5' }])
+
+    const replaced = await put('null=ND,s.o.', 'm\n1\nND\ns.o.\n')
+    t.same(await replaced.rows(), [{ m: 1 }, { m: null }, { m: null }], 'typed, with nulls')
+    const defaults = await put('', 'm\n1\nND\n')
+    t.same(await defaults.rows(), [{ m: '1' }, { m: 'ND' }], 'ND is not a default marker')
+    const none = await put('null=', 'm\n1\nNA\n')
+    t.same(await none.rows(), [{ m: '1' }, { m: 'NA' }], 'no markers at all')
+  })
+
+  t.test('bad forced values are a 400', async (t) => {
+    for (const query of ['encoding=ebcdic', 'delimiter=x', 'header=maybe', 'null=a,,b']) {
+      const { res } = await put(query, 'a\n1\n')
+      t.equal(res.status, 400, query)
+    }
+  })
+})
