@@ -8,6 +8,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY bin ./bin
 RUN npm run build && npm prune --omit=dev
 
 # Run stage: the compiled service and its production dependencies, as a non-root user.
@@ -20,6 +21,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
 RUN mkdir -p /var/lib/ouverture && chown node:node /var/lib/ouverture
 USER node
 EXPOSE 3000

@@ -27,7 +27,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ['eslint.config.js', 'bin/**/*.mjs'],
+    files: ['eslint.config.js', 'bin/**/*.js', 'bin/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked
   }
 )

@@ -26,6 +26,11 @@ export const columnSchema = {
     type: {
       type: 'string',
       enum: ['integer', 'decimal', 'date', 'timestamp', 'boolean', 'text']
+    },
+    kind: {
+      type: ['string', 'null'],
+      description: 'What the values are, when recognised: insee_commune, postal_code, siren, ' +
+        'siret, latitude, longitude, lat_lon, email, phone_fr, url, iban, nir.'
     }
   },
   required: ['name', 'label', 'type']

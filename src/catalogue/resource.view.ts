@@ -1,4 +1,4 @@
-import { readColumns, reportField } from '../ingest/revision.model.js'
+import { columnViews, reportField } from '../ingest/revision.model.js'
 import type { ResourceWithRevision } from './resource.queries.js'
 
 // The API shape of a resource: its served revision and columns, never the
@@ -28,7 +28,7 @@ export function toResourceView(row: ResourceWithRevision, publicUrl: string) {
         finished_at: row.finished_at
       }
       : null,
-    columns: readColumns(row.columns).map(({ name, label, type }) => ({ name, label, type })),
+    columns: columnViews(row.columns),
     download_url: served ? `${base}/download` : null,
     records_url: served ? `${base}/records` : null
   }

@@ -77,7 +77,8 @@ export async function ingestUpload(deps: IngestDeps, upload: Upload) {
 
 function storedColumn(c: ReturnType<typeof buildReport>['columns'][number]): StoredColumn {
   const zoned = 'offset' in c.format ? { zoned: c.format.offset } : {}
-  return { name: c.name, label: c.label, physical: c.physical, type: c.type, ...zoned }
+  const { name, label, physical, type, semantic_kind: kind } = c
+  return { name, label, physical, type, kind, ...zoned }
 }
 
 async function storeAndLoad(
@@ -140,10 +141,10 @@ async function storeAndLoad(
     progress.enter('converting')
 
     const outcomes: ColumnOutcome[] = parsed.columns.map((c) => {
-      const stats = c.inferrer.result()
-      const { nullCount, min, max } = stats
-      const format = withForcedDecimal(stats.format, forced.decimal)
-      return { physical: c.physical, format, nullCount, min, max }
+      const profile = c.profile.result()
+      const { nullCount, min, max, kind, personal, distinct } = profile
+      const format = withForcedDecimal(profile.format, forced.decimal)
+      return { physical: c.physical, format, nullCount, min, max, kind, personal, distinct }
     })
     await convertColumns(client, table, outcomes, nullMarkers)
     const rowCount = await removeTotalRow(client, table, parsed, outcomes)

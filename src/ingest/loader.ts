@@ -12,8 +12,9 @@ import type { EncodingResult } from './encoding.js'
 import type { FileStore } from './file-store.js'
 import { type ColumnName, columnNames } from './headers.js'
 import { physicalColumn } from './identifiers.js'
-import { ColumnInferrer, normaliseCell } from './infer.js'
+import { normaliseCell } from './infer.js'
 import { copyRows, createTextTable } from './ingest-table.queries.js'
+import { ColumnProfile } from './profile.js'
 import { WarningLog } from './report.js'
 
 export interface Limits {
@@ -23,7 +24,7 @@ export interface Limits {
 }
 
 export interface ParsedTable {
-  columns: Array<ColumnName & { physical: string; inferrer: ColumnInferrer }>
+  columns: Array<ColumnName & { physical: string; profile: ColumnProfile }>
   rowCount: number
   headerLine: number
   // The line where the last data row starts.
@@ -140,7 +141,7 @@ function buildColumns(header: string[], limits: Limits, nullMarkers: string[]) {
   return columnNames(header).map((name, i) => ({
     ...name,
     physical: physicalColumn(i),
-    inferrer: new ColumnInferrer({ nullMarkers })
+    profile: new ColumnProfile(name.label, nullMarkers)
   }))
 }
 
@@ -183,7 +184,7 @@ function rowLine(
       continue
     }
     const value = cellValue(raw, line, i, limits, warnings, column.name)
-    column.inferrer.observe(value, line)
+    column.profile.observe(value, line)
     out += '\t' + copyField(value === '' ? null : value)
   }
   return out + '\n'

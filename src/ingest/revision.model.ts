@@ -12,7 +12,9 @@ export const storedColumnSchema = {
     type: { type: 'string', enum: ['integer', 'decimal', 'date', 'timestamp', 'boolean', 'text'] },
     // For timestamps: whether the values carried a UTC offset (timestamptz) or
     // were wall-clock times with no zone (timestamp), which we do not guess.
-    zoned: { type: 'boolean' }
+    zoned: { type: 'boolean' },
+    // What the values are, when recognised: insee_commune, postal_code, siret…
+    kind: { type: ['string', 'null'] }
   },
   required: ['name', 'label', 'physical', 'type'],
   additionalProperties: true
@@ -41,4 +43,14 @@ export function reportField(report: unknown, key: string): string | null {
   if (typeof report !== 'object' || report === null) return null
   const value: unknown = (report as Record<string, unknown>)[key]
   return typeof value === 'string' ? value : null
+}
+
+// The columns as the API shows them: never the physical names.
+export function columnViews(value: unknown) {
+  return readColumns(value).map(({ name, label, type, kind }) => ({
+    name,
+    label,
+    type,
+    kind: kind ?? null
+  }))
 }

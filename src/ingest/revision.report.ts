@@ -27,11 +27,15 @@ export function buildReport(
       physical: c.physical,
       type,
       format,
+      semantic_kind: outcome.kind,
+      personal_data: outcome.personal,
       null_count: outcome.nullCount,
+      distinct_estimate: outcome.distinct,
       min: outcome.min ?? null,
       max: outcome.max ?? null
     }
   })
+  const personal = columns.filter((c) => c.personal_data).map((c) => c.name)
 
   return {
     encoding: encoding.encoding,
@@ -47,6 +51,9 @@ export function buildReport(
       repeated_header: parsed.skipped.repeatedHeader,
       preamble: parsed.skipped.preamble
     },
+    // CRPA L312-1-2: personal data is published only once made anonymous. This
+    // flags the revision for the publisher; it does not block anything yet.
+    personal_data: { may_contain: personal.length > 0, columns: personal },
     warnings: parsed.warnings.items,
     warning_counts: parsed.warnings.counts,
     warnings_truncated: parsed.warnings.truncated,

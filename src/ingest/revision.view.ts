@@ -1,5 +1,5 @@
 import type { RevisionRow } from '../db/schema.js'
-import { readColumns } from './revision.model.js'
+import { columnViews } from './revision.model.js'
 
 export function toRevisionView(row: RevisionRow, currentId: string | null) {
   const report = typeof row.report === 'object' && row.report !== null ? row.report : {}
@@ -13,7 +13,7 @@ export function toRevisionView(row: RevisionRow, currentId: string | null) {
     byte_size: row.byte_size === null ? null : Number(row.byte_size),
     sha256: row.sha256,
     row_count: row.row_count === null ? null : Number(row.row_count),
-    columns: readColumns(row.columns).map(({ name, label, type }) => ({ name, label, type })),
+    columns: columnViews(row.columns),
     report,
     error,
     progress: {

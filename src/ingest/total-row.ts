@@ -1,6 +1,7 @@
 import type pg from 'pg'
 
 import type { InferredFormat } from './infer.js'
+import type { SemanticKind } from './semantics.js'
 import { columnStats, deleteRow, lastRowIsTotal } from './ingest-table.queries.js'
 import type { ParsedTable } from './loader.js'
 
@@ -10,6 +11,9 @@ export interface ColumnOutcome {
   nullCount: number
   min?: string | undefined
   max?: string | undefined
+  kind: SemanticKind | null
+  personal: boolean
+  distinct: number
 }
 
 // Exports from spreadsheets often end with a total line (`;;;19 256 523 €`, or

@@ -13,8 +13,14 @@ import { caller, createDataset, createResource, tokenFor, upload } from '../help
 interface Revision {
   status: string
   row_count: number
-  columns: Array<{ name: string; label: string; type: string }>
-  report: { encoding: string; delimiter: string; warnings: Array<{ code: string }> }
+  columns: Array<{ name: string; label: string; type: string; kind: string | null }>
+  report: {
+    encoding: string
+    delimiter: string
+    warnings: Array<{ code: string }>
+    personal_data: { may_contain: boolean; columns: string[] }
+    columns: Array<{ name: string; distinct_estimate: number; null_count: number }>
+  }
 }
 
 type Row = Record<string, unknown>
@@ -87,6 +93,15 @@ t.test('real municipal files', async (t) => {
     t.equal(school.rne, '0341639X')
     t.equal(school.email, null)
     t.equal(f.type('rne'), 'text')
+
+    const kind = (name: string) => f.revision.columns.find((c) => c.name === name)?.kind
+    t.equal(kind('cdpost'), 'postal_code')
+    t.equal(f.type('cdpost'), 'text', 'postal codes are codes, not numbers')
+    t.equal(school.cdpost, '34070')
+    t.equal(kind('numtel'), 'phone_fr')
+    t.same(f.revision.report.personal_data, { may_contain: true, columns: ['numtel'] })
+    const stats = f.revision.report.columns.find((c) => c.name === 'type')
+    t.equal(stats?.distinct_estimate, 2, 'maternelle or élémentaire')
   })
 
   t.test('fountains: Windows-1252 and UTF-8 with BOM give the same rows', async (t) => {
@@ -139,7 +154,9 @@ t.test('real municipal files', async (t) => {
     const f = await load('csvdetective_a_test_file.csv')
     t.equal(f.revision.row_count, 404)
     t.equal(f.type('numcom'), 'text')
+    t.equal(f.revision.columns.find((c) => c.name === 'numcom')?.kind, 'insee_commune')
     t.equal(f.type('numdep'), 'integer')
+    t.equal(f.revision.report.personal_data.may_contain, false)
     const commune = await f.one('where[numcom]=01001')
     t.equal(commune.nomcom, "L'ABERGEMENT-CLEMENCIAT")
     t.equal(commune.numdep, 1)

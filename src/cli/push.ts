@@ -1,0 +1,205 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+
+import { parseJson, problemText, revisionText } from './answer-text.js'
+import { UploadProgress } from './progress.js'
+import { FileReadError, type HttpAnswer, sendFile } from './upload.js'
+
+export const PUSH_USAGE = `Usage: ouverture push FILE --resource ID [options]
+
+Uploads FILE as a new revision of a resource, streamed from disk, and prints
+the load report: rows, encoding, delimiter, columns and warnings.
+
+Options:
+  -r, --resource ID     the resource to load into (required)
+      --url URL         the service (default: $OUVERTURE_URL, else http://localhost:3000)
+      --token TOKEN     an editor token (default: $OUVERTURE_TOKEN; prefer the variable:
+                        a token on the command line shows in the process list)
+      --filename NAME   the name the file is kept under (default: FILE's base name)
+      --json            print the service's JSON answer instead of the report
+  -h, --help            show this help
+
+Exit status: 0 loaded, 1 refused or failed (the reason is on stderr), 2 bad usage.
+`
+
+const OPTIONS = {
+  resource: { type: 'string', short: 'r' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  filename: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+const DEFAULT_URL = 'http://localhost:3000'
+
+interface PushCommand {
+  file: string
+  resource: string
+  base: URL
+  token: string
+  fileName: string
+  json: boolean
+}
+
+// Usage mistakes: told with the usage, exit 2, before anything is sent.
+class UsageError extends Error {}
+
+export async function runPush(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let command: PushCommand | 'help'
+  try {
+    command = readCommand(args, env)
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error
+    process.stderr.write(`ouverture push: ${error.message}\n\n${PUSH_USAGE}`)
+    return 2
+  }
+  if (command === 'help') {
+    process.stdout.write(PUSH_USAGE)
+    return 0
+  }
+
+  return push(command)
+}
+
+function readCommand(args: string[], env: NodeJS.ProcessEnv): PushCommand | 'help' {
+  // parseArgs throws a TypeError naming the unknown option or missing value.
+  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true })
+  if (values.help === true) return 'help'
+
+  const [file, ...extra] = positionals
+  if (file === undefined) throw new UsageError('which file? Give FILE.')
+  if (extra.length > 0) throw new UsageError(`one file at a time (also got "${extra.join(' ')}")`)
+  if (values.resource === undefined || values.resource === '') {
+    throw new UsageError('which resource? Give --resource ID.')
+  }
+  const token = values.token || env.OUVERTURE_TOKEN || ''
+  if (token === '') throw new UsageError('no token: set OUVERTURE_TOKEN (or give --token).')
+
+  return {
+    file,
+    resource: values.resource,
+    base: serviceUrl(values.url || env.OUVERTURE_URL || DEFAULT_URL),
+    token,
+    fileName: values.filename || path.basename(file),
+    json: values.json === true
+  }
+}
+
+function serviceUrl(value: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`"${value}" is not a URL (e.g. https://data.example.fr).`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`the URL must start with http:// or https:// (got "${url.protocol}").`)
+  }
+  return url
+}
+
+// The upload address under the service's base URL, which may carry a path when
+// a reverse proxy serves Ouverture below the root of a site.
+function dataUrl(command: PushCommand): URL {
+  const base = new URL(command.base)
+  if (!base.pathname.endsWith('/')) base.pathname += '/'
+  const url = new URL(`api/v1/resources/${encodeURIComponent(command.resource)}/data`, base)
+  url.searchParams.set('filename', command.fileName)
+  return url
+}
+
+async function push(command: PushCommand): Promise<number> {
+  const opened = await openFile(command.file)
+  if (typeof opened === 'string') {
+    process.stderr.write(`ouverture push: ${opened}\n`)
+    return 1
+  }
+
+  const { handle, size } = opened
+  // Exactly the announced bytes: a file still growing cannot overrun Content-Length.
+  const body = handle.createReadStream(size > 0 ? { start: 0, end: size - 1 } : {})
+  const progress = new UploadProgress(process.stderr, size)
+  let answer: HttpAnswer
+  try {
+    answer = await sendFile({
+      url: dataUrl(command),
+      token: command.token,
+      body,
+      size,
+      onBytes: (bytes) => progress.add(bytes),
+      onBodySent: () => progress.bodySent()
+    })
+  } catch (error) {
+    progress.stop()
+    process.stderr.write(`ouverture push: ${failureText(error, command.base)}\n`)
+    return 1
+  } finally {
+    progress.stop()
+    await handle.close().catch(() => undefined)
+  }
+
+  return report(answer, command.json)
+}
+
+async function openFile(file: string) {
+  try {
+    const handle = await fs.open(file, 'r')
+    const stat = await handle.stat()
+    if (stat.isFile()) return { handle, size: stat.size }
+    await handle.close()
+    return `${file} is not a file`
+  } catch (error) {
+    const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined
+    if (code === 'ENOENT') return `cannot read ${file}: no such file`
+    if (code === 'EACCES') return `cannot read ${file}: permission denied`
+    if (code === 'EISDIR') return `${file} is not a file`
+    return `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`
+  }
+}
+
+function report(answer: HttpAnswer, json: boolean): number {
+  const body = parseJson(answer.body)
+  if (answer.status === 201 && body !== null) {
+    process.stdout.write(json ? answer.body.trimEnd() + '\n' : revisionText(body))
+    return 0
+  }
+
+  if (body !== null && typeof body.code === 'string') {
+    process.stderr.write(problemText(body))
+  } else {
+    // Not Ouverture's answer: often a proxy in front of it (502, an HTML login page).
+    const type = answer.contentType === '' ? '' : `, ${answer.contentType}`
+    process.stderr.write(`error: the server answered HTTP ${answer.status} ` +
+      `${answer.statusText}${type}; is --url the Ouverture service?\n`)
+  }
+  return 1
+}
+
+// What went wrong on the way, in words, with the service's address but never
+// its credentials or the token.
+function failureText(error: unknown, base: URL): string {
+  if (error instanceof FileReadError) return error.message
+  const where = base.origin
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined
+  const reason = code === undefined ? undefined : NETWORK_REASONS[code]
+  if (reason !== undefined) return `cannot reach ${where}: ${reason}`
+  const message = error instanceof Error ? error.message : String(error)
+  return `the upload to ${where} failed: ${message}${code === undefined ? '' : ` (${code})`}`
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is the service running, and is the URL right?)',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name cannot be resolved right now',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  ECONNRESET: 'the connection was cut before an answer came',
+  EPIPE: 'the connection was cut before an answer came',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another name',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified'
+}

@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process'
+import { promises as fs } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import t from 'tap'
+
+import { createTestDatabase } from '../helpers/app.js'
+import { adminTokenFrom, freePort, startService } from '../helpers/process.js'
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..')
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+// The CLI as a user runs it: the launcher in a process of its own, with no tsx
+// preloaded by the test runner, so it must find its own way to the source.
+function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  const inherited: NodeJS.ProcessEnv = { ...process.env, OUVERTURE_URL: '', OUVERTURE_TOKEN: '' }
+  delete inherited.NODE_OPTIONS
+  const child = spawn(process.execPath, ['bin/ouverture.js', ...args], {
+    cwd: ROOT,
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+}
+
+// Windows-1252 as a town hall's spreadsheet writes it: the bytes of the
+// characters Latin-1 lacks are the ones that tell the two apart.
+function windows1252(text: string): Buffer {
+  const extra: Record<string, number> = { '€': 0x80, '’': 0x92, 'œ': 0x9c }
+  return Buffer.from([...text].map((c) => extra[c] ?? c.charCodeAt(0)))
+}
+
+const GOOD_CSV = [
+  'Équipement;Catégorie;Surface (m²);Coût (€);Ouverture;Accessible',
+  'Fontaine de la Comédie;Fontaine;12,5;1 234,56;03/04/2024;oui',
+  'Théâtre Jean-Vilar;Culture;1 020,75;98 000,00;15/09/1998;non',
+  'Crèche « L’Écureuil »;Petite enfance;320;45 500,10;01/02/2010;oui',
+  'Cœur de ville;Espace vert;5 400,25;12 000,00;21/06/2015',
+  ''
+].join('\r\n')
+
+t.test('ouverture push', async (t) => {
+  const { url: databaseUrl, drop } = await createTestDatabase()
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-cli-'))
+  const dataDir = path.join(dir, 'data')
+  const service = await startService({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir })
+  t.teardown(async () => {
+    service.child.kill('SIGTERM')
+    await service.exited
+    await drop()
+    await fs.rm(dir, { recursive: true, force: true })
+  })
+
+  const admin = adminTokenFrom(service.output()) ?? ''
+  const post = async (url: string, body: object) => {
+    const res = await fetch(service.url + url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    })
+    return (await res.json()) as { id: string; token: string }
+  }
+  const { token } = await post('/api/v1/tokens', { name: 'cli test', role: 'editor' })
+  const dataset = await post('/api/v1/datasets', { title: 'Équipements' })
+  const resource = await post(`/api/v1/datasets/${dataset.id}/resources`, { title: 'Liste' })
+  const env = { OUVERTURE_URL: service.url, OUVERTURE_TOKEN: token }
+
+  const good = path.join(dir, 'equipements.csv')
+  await fs.writeFile(good, windows1252(GOOD_CSV))
+  const broken = path.join(dir, 'casse.csv')
+  await fs.writeFile(broken, 'a;b;c\n1;2;3\n4;5;6;7\n')
+
+  t.test('loads a Windows-1252 file and prints its report', async (t) => {
+    const run = await cli(['push', good, '--resource', resource.id], env)
+    t.equal(run.code, 0, run.stderr)
+    t.match(run.stdout, /^equipements\.csv: 4 rows loaded \(revision [\w-]+, now served\)$/m)
+    t.match(run.stdout, /encoding +windows-1252/)
+    t.match(run.stdout, /delimiter +semicolon ";"/)
+    t.match(run.stdout, /^ +cout +decimal +Coût \(€\)$/m, 'each column: name, type, label')
+    t.match(run.stdout, /^ +ouverture +date +Ouverture$/m)
+    t.match(run.stdout, /^ +line 5 +SHORT_ROW +5 fields instead of 6/m, 'warnings with lines')
+    t.equal(run.stderr, '', 'no progress lines outside a terminal for a short upload')
+    t.notMatch(run.stdout + run.stderr, token, 'the token is never printed')
+  })
+
+  t.test('--json prints the service\'s answer', async (t) => {
+    const run = await cli(['push', good, '-r', resource.id, '--json', '--filename', 'x.csv'], env)
+    t.equal(run.code, 0, run.stderr)
+    const revision = JSON.parse(run.stdout) as { row_count: number; file_name: string }
+    t.equal(revision.row_count, 4)
+    t.equal(revision.file_name, 'x.csv', '--filename names the file')
+  })
+
+  t.test('a row with too many fields fails with its code and line', async (t) => {
+    const run = await cli(['push', broken, '--resource', resource.id], env)
+    t.equal(run.code, 1)
+    t.equal(run.stdout, '')
+    t.match(run.stderr, /^error CSV_TOO_MANY_FIELDS: .+ \(line 3, column 4\)$/m)
+  })
+
+  t.test('a bad token is refused, and the rest of a large file is not sent', async (t) => {
+    const large = path.join(dir, 'large.csv')
+    await fs.writeFile(large, 'a;b\n' + '123456;abcdef\n'.repeat(2_000_000))
+    const bad = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2VjcmV0LXNpZ25hdHVyZQ'
+    const run = await cli(['push', large, '--resource', resource.id],
+      { ...env, OUVERTURE_TOKEN: bad })
+    t.equal(run.code, 1)
+    t.match(run.stderr, /^error TOKEN_INVALID: /m)
+    t.notMatch(run.stderr, bad, 'the token is not echoed')
+  })
+
+  t.test('a missing file is named, and nothing is sent', async (t) => {
+    const run = await cli(['push', path.join(dir, 'absent.csv'), '-r', resource.id], env)
+    t.equal(run.code, 1)
+    t.match(run.stderr, /cannot read .*absent\.csv: no such file/)
+  })
+
+  t.test('a service that is not there is said so', async (t) => {
+    const url = `http://127.0.0.1:${await freePort()}`
+    const run = await cli(['push', good, '-r', resource.id], { ...env, OUVERTURE_URL: url })
+    t.equal(run.code, 1)
+    t.match(run.stderr, `cannot reach ${url}: connection refused`)
+  })
+
+  t.test('usage mistakes exit 2 with the usage on stderr', async (t) => {
+    const unknown = await cli(['push', good, '-r', resource.id, '--force'], env)
+    t.equal(unknown.code, 2)
+    t.match(unknown.stderr, /Unknown option '--force'[\s\S]*Usage: ouverture push/)
+
+    const noResource = await cli(['push', good], env)
+    t.equal(noResource.code, 2)
+    t.match(noResource.stderr, /--resource/)
+
+    const noToken = await cli(['push', good, '-r', resource.id], { OUVERTURE_URL: service.url })
+    t.equal(noToken.code, 2)
+    t.match(noToken.stderr, /OUVERTURE_TOKEN/)
+
+    const help = await cli(['push', '--help'], {})
+    t.equal(help.code, 0)
+    t.match(help.stdout, /^Usage: ouverture push FILE --resource ID/)
+    const top = await cli(['--help'], {})
+    t.equal(top.code, 0)
+    t.match(top.stdout, /push FILE --resource ID/)
+  })
+})
