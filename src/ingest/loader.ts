@@ -37,9 +37,6 @@ export interface ParsedTable {
 // writes are much cheaper than one write per row.
 const BATCH_CHARS = 1 << 16
 
-// Streams the stored file through the decoder and csv-parse into a new text
-// table, inferring every column's type from every value on the way. Runs on
-// `client` inside the caller's transaction.
 export interface LoadInput {
   files: FileStore
   key: string
@@ -52,6 +49,9 @@ export interface LoadInput {
   onRows: (rows: number) => void
 }
 
+// Streams the stored file through the decoder and the tokenizer into a new text
+// table, inferring every column's type from every value on the way. Runs on
+// `client` inside the caller's transaction.
 export async function copyFileIntoTable(
   client: pg.PoolClient,
   input: LoadInput

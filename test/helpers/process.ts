@@ -23,11 +23,18 @@ export interface Service {
   exited: Promise<number | null>
 }
 
-// Runs the real server (src/server.ts) as a separate process on 127.0.0.1, and
-// resolves once it answers /healthz.
-export async function startService(env: Record<string, string>): Promise<Service> {
+// Runs the real server as a separate process on 127.0.0.1, and resolves once it
+// answers /healthz: from the TypeScript source by default, or from the compiled
+// build (`npm run build`) as it runs in production, for measurements.
+export async function startService(
+  env: Record<string, string>,
+  options: { compiled?: boolean } = {}
+): Promise<Service> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const entry = options.compiled === true
+    ? ['--enable-source-maps', 'dist/src/server.js']
+    : ['--import', 'tsx', 'src/server.ts']
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']

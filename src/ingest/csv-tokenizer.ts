@@ -1,0 +1,189 @@
+// A CSV tokenizer for text arriving in chunks: RFC 4180 quoting (a doubled quote
+// inside a quoted field), any mix of CRLF, LF and CR line ends, spaces around a
+// quoted field tolerated, and every line counted, including those inside quoted
+// fields, so that each record knows the line it ends on.
+//
+// Why not csv-parse: on a 100 MB file it took more than half the time of the
+// whole upload, mostly in per-record bookkeeping we had no use for. This reads
+// each record with indexOf and slice, and only copies what a field holds.
+
+export type CsvSyntaxCode =
+  | 'QUOTE_NOT_CLOSED' | 'INVALID_CLOSING_QUOTE' | 'INVALID_OPENING_QUOTE' | 'RECORD_TOO_LARGE'
+
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly code: CsvSyntaxCode,
+    // Where the record starts, and the field (1-based) that broke.
+    readonly line: number,
+    readonly field: number
+  ) {
+    super(`${code} in the record starting at line ${line}, field ${field}`)
+    this.name = 'CsvSyntaxError'
+  }
+}
+
+export interface TokenizerOptions {
+  delimiter: string
+  quote: string | null
+  // Spaces before an opening or after a closing quote are ignored (spreadsheets
+  // pad fields); off when the delimiter is a tab, whose fields may start with tabs.
+  trimAroundQuotes: boolean
+  maxRecordChars: number
+}
+
+export type RecordSink = (record: string[], endLine: number) => void
+
+const LF = 10
+const CR = 13
+const SPACE = 32
+const INCOMPLETE = -1
+
+export class CsvTokenizer {
+  private pending = ''
+  // The line the next record starts on.
+  private line = 1
+  private readonly delimiter: number
+  private readonly quote: number
+
+  constructor(private readonly options: TokenizerOptions) {
+    this.delimiter = options.delimiter.charCodeAt(0)
+    this.quote = options.quote === null ? -1 : options.quote.charCodeAt(0)
+  }
+
+  // Emits every record complete in what has arrived; keeps the rest for later.
+  push(chunk: string, sink: RecordSink): void {
+    this.consume(this.pending + chunk, false, sink)
+  }
+
+  // The end of the input: the last record needs no line end.
+  end(sink: RecordSink): void {
+    this.consume(this.pending, true, sink)
+  }
+
+  private consume(text: string, final: boolean, sink: RecordSink): void {
+    let position = 0
+    while (position < text.length) {
+      const next = this.record(text, position, final, sink)
+      if (next === INCOMPLETE) break
+      position = next
+    }
+
+    this.pending = text.slice(position)
+    if (this.pending.length > this.options.maxRecordChars) {
+      throw new CsvSyntaxError('RECORD_TOO_LARGE', this.line, 1)
+    }
+  }
+
+  // Reads one record starting at `start`; returns where the next one starts, or
+  // INCOMPLETE when the text ends inside it (and more may come).
+  private record(text: string, start: number, final: boolean, sink: RecordSink): number {
+    const fields: string[] = []
+    let position = start
+    let newlines = 0
+
+    for (;;) {
+      const field = fields.length + 1
+      let p = this.options.trimAroundQuotes ? skipSpaces(text, position) : position
+      let value: string
+
+      if (text.charCodeAt(p) === this.quote) {
+        const quoted = this.quoted(text, p + 1, final, field)
+        if (quoted === null) return INCOMPLETE
+        value = quoted.value
+        newlines += quoted.newlines
+        p = this.options.trimAroundQuotes ? skipSpaces(text, quoted.end) : quoted.end
+        if (p >= text.length && !final) return INCOMPLETE
+        const c = text.charCodeAt(p)
+        if (p < text.length && c !== this.delimiter && c !== LF && c !== CR) {
+          throw new CsvSyntaxError('INVALID_CLOSING_QUOTE', this.line, field)
+        }
+      } else {
+        p = position
+        const end = this.unquotedEnd(text, p, field)
+        if (end >= text.length && !final) return INCOMPLETE
+        value = text.slice(p, end)
+        p = end
+      }
+
+      fields.push(value)
+      if (p - start > this.options.maxRecordChars) {
+        throw new CsvSyntaxError('RECORD_TOO_LARGE', this.line, field)
+      }
+
+      const c = text.charCodeAt(p)
+      if (p < text.length && c === this.delimiter) {
+        position = p + 1
+        continue
+      }
+
+      // A line end, or the end of the final text.
+      let next = p
+      if (c === CR) {
+        // CR at the very end may be the first half of a CRLF still to come.
+        if (p + 1 >= text.length && !final) return INCOMPLETE
+        next = text.charCodeAt(p + 1) === LF ? p + 2 : p + 1
+      } else if (c === LF) {
+        next = p + 1
+      }
+
+      const endLine = this.line + newlines
+      this.line = endLine + (next > p ? 1 : 0)
+      sink(fields, endLine)
+      return next
+    }
+  }
+
+  // A quoted field's content from just after its opening quote: doubled quotes
+  // are one quote. Null when the text ends before the closing quote.
+  private quoted(text: string, from: number, final: boolean, field: number) {
+    const quote = this.options.quote ?? ''
+    let value = ''
+    let segment = from
+    for (;;) {
+      const at = text.indexOf(quote, segment)
+      if (at === -1) {
+        if (final) throw new CsvSyntaxError('QUOTE_NOT_CLOSED', this.line, field)
+        return null
+      }
+      if (at + 1 >= text.length && !final) return null
+      if (text.charCodeAt(at + 1) === this.quote) {
+        value += text.slice(segment, at + 1)
+        segment = at + 2
+        continue
+      }
+      value += text.slice(segment, at)
+      return { value, end: at + 1, newlines: countLines(text, from, at) }
+    }
+  }
+
+  // Where an unquoted field ends: at the delimiter, a line end or the text's
+  // end. A quote inside it is an error, as a field that looks half-quoted is
+  // more likely a broken export than data.
+  private unquotedEnd(text: string, from: number, field: number): number {
+    let p = from
+    while (p < text.length) {
+      const c = text.charCodeAt(p)
+      if (c === this.delimiter || c === LF || c === CR) return p
+      if (c === this.quote) throw new CsvSyntaxError('INVALID_OPENING_QUOTE', this.line, field)
+      p++
+    }
+    return p
+  }
+}
+
+function skipSpaces(text: string, from: number): number {
+  let p = from
+  while (text.charCodeAt(p) === SPACE) p++
+  return p
+}
+
+// Line ends between `from` and `to`: CRLF, LF and a lone CR count one each.
+function countLines(text: string, from: number, to: number): number {
+  let lines = 0
+  for (let p = from; p < to; p++) {
+    const c = text.charCodeAt(p)
+    if (c === LF) lines++
+    else if (c === CR && text.charCodeAt(p + 1) !== LF) lines++
+  }
+  return lines
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs'
+
+import { parse } from 'csv-parse/sync'
+import t from 'tap'
+
+import { CsvSyntaxError, CsvTokenizer } from '../../src/ingest/csv-tokenizer.js'
+
+type Record = [string[], number]
+
+function tokenize(chunks: string[], delimiter = ',', quote: string | null = '"'): Record[] {
+  const tokenizer = new CsvTokenizer({
+    delimiter, quote, trimAroundQuotes: delimiter !== '\t', maxRecordChars: 10_000
+  })
+  const out: Record[] = []
+  const sink = (record: string[], line: number) => out.push([record, line])
+  for (const chunk of chunks) tokenizer.push(chunk, sink)
+  tokenizer.end(sink)
+  return out
+}
+
+// csv-parse, the reference: same records, and its line numbers.
+function reference(text: string, delimiter = ','): Record[] {
+  const rows: unknown = parse(text, {
+    delimiter, relax_column_count: true, ltrim: true, rtrim: true, info: true,
+    record_delimiter: ['\r\n', '\n', '\r']
+  })
+  return (rows as Array<{ record: string[]; info: { lines: number } }>)
+    .map((r) => [r.record, r.info.lines])
+}
+
+const SAMPLES = [
+  'a,b\n1,2\n',
+  'a,b\r\n1,2\r\n3,4',
+  'a,b\r1,2\r3,4\r',
+  'a,b\r\n1,x\n2,y\r\n3,z\r4,w\n',
+  'nom,desc\n"Dupont, Jean","il a dit ""oui""\nà la fin"\n"x",\n',
+  'a,b\n\n\n1,2\n \n',
+  'a,b\n "quoted" , plain \n',
+  '"a"\n"multi\nline\nvalue"\nlast',
+  'a,b,c\n1,,\n,,\n'
+]
+
+t.test('the same records and lines as csv-parse, whatever the chunking', async (t) => {
+  for (const text of SAMPLES) {
+    const expected = reference(text).map(([r, l]) => [r.map((v) => v.trim()), l])
+    const whole = tokenize([text]).map(([r, l]) => [r.map((v) => v.trim()), l])
+    t.same(whole, expected, JSON.stringify(text))
+
+    for (let cut = 1; cut < text.length; cut++) {
+      const split = tokenize([text.slice(0, cut), text.slice(cut)])
+      t.same(split.map(([r, l]) => [r.map((v) => v.trim()), l]), expected,
+        `${JSON.stringify(text)} cut at ${cut}`)
+    }
+    const chars = tokenize([...text]).map(([r, l]) => [r.map((v) => v.trim()), l])
+    t.same(chars, expected, `${JSON.stringify(text)} one character at a time`)
+  }
+})
+
+t.test('real files give what csv-parse gives', async (t) => {
+  for (const [name, delimiter] of [
+    ['montpellier_catalogue_opendata_2014.csv', ','],
+    ['montpellier_deliberations_2013.csv', ';'],
+    ['csvdetective_a_test_file.csv', ';']
+  ] as const) {
+    const text = readFileSync(new URL(`../fixtures/real/${name}`, import.meta.url), 'utf8')
+    const chunks = text.match(/[\s\S]{1,997}/g) ?? []
+    const ours = tokenize(chunks, delimiter).map(([r, l]) => [r.map((v) => v.trim()), l])
+    const theirs = reference(text, delimiter).map(([r, l]) => [r.map((v) => v.trim()), l])
+    t.same(ours, theirs, name)
+  }
+})
+
+t.test('line ends inside quoted fields count one line each, CRLF included', async (t) => {
+  // csv-parse counts a CRLF inside quotes as two lines; a person reading the file
+  // in an editor sees one.
+  const text = '"a"\n"multi\r\nline\rvalue"\nlast'
+  for (const chunks of [[text], [...text]]) {
+    t.same(tokenize(chunks), [[['a'], 1], [['multi\r\nline\rvalue'], 4], [['last'], 5]])
+  }
+})
+
+t.test('tabs, pipes and no quoting', async (t) => {
+  t.same(tokenize(['a\tb\n\tx\t\n'], '\t'), [[['a', 'b'], 1], [['', 'x', ''], 2]])
+  t.same(tokenize(['a|b\n"1|2"|3\n'], '|'), [[['a', 'b'], 1], [['1|2', '3'], 2]])
+  t.same(tokenize(['a,b\n"x,1\n'], ',', null), [[['a', 'b'], 1], [['"x', '1'], 2]])
+})
+
+t.test('broken quoting is an error naming the record and the field', async (t) => {
+  const cases: Array<[string, string, number, number]> = [
+    ['a,b\n1,"open\n2,3\n', 'QUOTE_NOT_CLOSED', 2, 2],
+    ['a,b\n"x"y,2\n', 'INVALID_CLOSING_QUOTE', 2, 1],
+    ['a,b\n1,ab"cd\n', 'INVALID_OPENING_QUOTE', 2, 2]
+  ]
+  for (const [text, code, line, field] of cases) {
+    t.throws(() => tokenize([text]), { name: 'CsvSyntaxError', code, line, field }, code)
+  }
+  t.type(CsvSyntaxError, 'function')
+})
+
+t.test('a record longer than the limit is refused, even while it is still arriving', async (t) => {
+  const tokenizer = new CsvTokenizer({
+    delimiter: ',', quote: '"', trimAroundQuotes: true, maxRecordChars: 100
+  })
+  const sink = () => undefined
+  tokenizer.push('a\n"', sink)
+  t.throws(() => {
+    for (let i = 0; i < 10; i++) tokenizer.push('x'.repeat(30), sink)
+  }, { code: 'RECORD_TOO_LARGE', line: 2 })
+})
