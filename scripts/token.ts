@@ -2,6 +2,9 @@
 // for when no admin token is at hand (the first one was lost). It needs the
 // database itself: DATABASE_URL, or the embedded one under DATA_DIR, which must
 // not be running (stop the service first).
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+
 import { issueToken, loadSigningKey } from '../src/auth/tokens.js'
 import { loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/open.js'
@@ -15,24 +18,38 @@ if (!(ROLES as readonly string[]).includes(roleArg)) {
 }
 
 const config = loadConfig()
-const database = await openDatabase(config, createLogger('warn'))
+
+// Without a cluster under DATA_DIR there is nothing to issue a token for:
+// starting the embedded PostgreSQL would create a new, empty one.
+if (config.DATABASE_URL === '' && !existsSync(path.join(config.embeddedPgDir, 'PG_VERSION'))) {
+  process.stderr.write(`no database under ${config.DATA_DIR}: check DATA_DIR\n`)
+  process.exit(1)
+}
+
+const database = await openDatabase(config, createLogger('warn')).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})
 try {
   const organization = await database.db
     .selectFrom('organization')
     .select('id')
     .orderBy('created_at')
     .executeTakeFirst()
-  if (organization === undefined) throw new Error('no organization yet: start the service once')
-
-  const key = await loadSigningKey(database.db, config.JWT_SECRET)
-  const issued = await issueToken(database.db, key, {
-    organizationId: organization.id,
-    role: roleArg as Role,
-    name,
-    createdBy: null,
-    ttlDays: config.TOKEN_TTL_DAYS
-  })
-  process.stdout.write(`${issued.role} token (shown only this once):\n\n${issued.token}\n`)
+  if (organization === undefined) {
+    process.stderr.write('no organization yet: start the service once\n')
+    process.exitCode = 1
+  } else {
+    const key = await loadSigningKey(database.db, config.JWT_SECRET)
+    const issued = await issueToken(database.db, key, {
+      organizationId: organization.id,
+      role: roleArg as Role,
+      name,
+      createdBy: null,
+      ttlDays: config.TOKEN_TTL_DAYS
+    })
+    process.stdout.write(`${issued.role} token (shown only this once):\n\n${issued.token}\n`)
+  }
 } finally {
   await database.close()
 }

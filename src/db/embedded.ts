@@ -111,10 +111,32 @@ async function removeStalePid(dir: string): Promise<void> {
   const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
   if (!cmdline.includes('postgres')) return
 
+  // A postgres whose parent is a live Node process belongs to a running service
+  // (or `npm run token`): it is not ours to stop. An orphan has been adopted by
+  // init or by a process supervisor instead.
+  const parent = await parentPid(pid)
+  const parentCmd = parent === null || parent === 1
+    ? ''
+    : await fs.readFile(`/proc/${parent}/cmdline`, 'utf8').catch(() => '')
+  if (parentCmd.includes('node')) {
+    throw new Error(
+      `the embedded PostgreSQL in ${dir} is in use by another process (pid ${parent}); ` +
+        'stop the service first, or use a different DATA_DIR'
+    )
+  }
+
   process.kill(pid, 'SIGINT')
   for (let waited = 0; waited < 60_000 && isAlive(pid); waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+async function parentPid(pid: number): Promise<number | null> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null)
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ppid = Number(fields?.[1])
+  return Number.isInteger(ppid) ? ppid : null
 }
 
 function isAlive(pid: number): boolean {

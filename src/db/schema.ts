@@ -60,6 +60,7 @@ export interface ResourceTable {
   title: string
   description: string
   current_revision_id: string | null
+  switched_at: Date | null
   created_at: CreatedAt
   updated_at: UpdatedAt
 }

@@ -16,7 +16,9 @@ import type { StoredColumn } from './revision.model.js'
 import { Progress } from './progress.js'
 import { buildReport } from './revision.report.js'
 import { type ColumnOutcome, removeTotalRow } from './total-row.js'
-import { applyDialect, applyEncoding, type Forced } from './upload-options.js'
+import {
+  applyDialect, applyEncoding, checkForcedDecoding, type Forced
+} from './upload-options.js'
 import {
   insertRevision,
   markRevisionFailed,
@@ -117,10 +119,9 @@ async function storeAndLoad(
     )
   }
 
-  const dialect = applyDialect(
-    await sniffFile(deps.files, revisionId, encoding, stored.size),
-    forced
-  )
+  const sniffed = await sniffFile(deps.files, revisionId, encoding, stored.size)
+  if (forced.encoding !== undefined) checkForcedDecoding(sniffed.sample, forced.encoding)
+  const dialect = applyDialect(sniffed.dialect, forced)
   const table = tableNameFor(revisionId)
   const client = await deps.pool.connect()
   let broken = true

@@ -114,6 +114,7 @@ export async function copyFileIntoTable(
       throw new AppError('CSV_NO_HEADER', 'The file holds no header row and no data.')
     }
     if (batch !== '') await write(copy, batch)
+    input.onRows(rowCount)
     copy.end()
     await finished(copy)
   } catch (error) {

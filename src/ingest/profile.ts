@@ -1,6 +1,8 @@
 import { DistinctEstimator } from './distinct.js'
 import { type ColumnStats, ColumnInferrer, type InferredFormat } from './infer.js'
-import { PERSONAL_KINDS, type SemanticKind, SemanticInferrer } from './semantics.js'
+import {
+  headerHint, headerWords, PERSONAL_KINDS, type SemanticKind, SemanticInferrer
+} from './semantics.js'
 
 export interface ColumnProfileResult extends ColumnStats {
   kind: SemanticKind | null
@@ -16,7 +18,18 @@ const CODE_KINDS: ReadonlySet<SemanticKind> =
 // either), so they become text only when the header names a code.
 const FIVE_DIGIT_KINDS: ReadonlySet<SemanticKind> =
   new Set<SemanticKind>(['postal_code', 'insee_commune'])
-const CODE_HEADER = /cp|code|post|zip|insee|cog|codgeo|depcom|commune/i
+// Words that name a quantity: `Montant CP` (crédits de paiement) or
+// `population_commune` hold numbers, whatever else the header says.
+const QUANTITY_WORDS: ReadonlySet<string> = new Set([
+  'montant', 'montants', 'prix', 'total', 'somme', 'credit', 'credits', 'cout', 'nombre', 'nb',
+  'population', 'effectif', 'effectifs', 'eur', 'euro', 'euros', 'valeur', 'quantite'
+])
+
+function namesACode(label: string): boolean {
+  const hint = headerHint(label)
+  if (hint !== 'postal' && hint !== 'insee') return false
+  return !headerWords(label).some((word) => QUANTITY_WORDS.has(word))
+}
 
 // Everything learnt about one column in the single pass over the file: its type
 // (from every value), what it means, and how many distinct values it has.
@@ -55,7 +68,7 @@ export class ColumnProfile {
 
 function asCode(format: InferredFormat, kind: SemanticKind | null, label: string) {
   if (format.type !== 'integer' || kind === null) return format
-  const code = CODE_KINDS.has(kind) || (FIVE_DIGIT_KINDS.has(kind) && CODE_HEADER.test(label))
+  const code = CODE_KINDS.has(kind) || (FIVE_DIGIT_KINDS.has(kind) && namesACode(label))
   if (!code) return format
   const reason = `${kind.replace('_', ' ')} codes are identifiers, not numbers`
   const text: InferredFormat = { type: 'text', reason }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type pg from 'pg'
 
 import type { Db } from '../db/database.js'
@@ -66,17 +67,17 @@ export interface ReadyRevision {
 
 // Locks the resource row (so two loads finishing together are ordered) and says
 // whether this revision should be served: the one uploaded last wins, even if an
-// earlier, slower upload finishes after it.
+// earlier, slower upload finishes after it, and a restore made while a load
+// ran holds.
 export async function lockAndCheckLatest(
   client: pg.PoolClient,
   resourceId: string,
   revisionId: string
 ): Promise<boolean> {
   const result = await client.query<{ latest: boolean }>(
-    `select cur.id is null or cur.created_at <= me.created_at as latest
+    `select r.switched_at is null or r.switched_at <= me.created_at as latest
      from resource r
      join revision me on me.id = $2
-     left join revision cur on cur.id = r.current_revision_id
      where r.id = $1
      for update of r`,
     [resourceId, revisionId]
@@ -101,7 +102,9 @@ export async function switchToRevision(
   )
   if (!serve) return
   await client.query(
-    'update resource set current_revision_id = $2, updated_at = now() where id = $1',
+    `update resource set current_revision_id = $2, updated_at = now(),
+       switched_at = (select created_at from revision where id = $2)
+     where id = $1`,
     [r.resourceId, r.id]
   )
 }
@@ -177,7 +180,7 @@ export async function restoreRevision(db: Db, resourceId: string, revisionId: st
       .executeTakeFirstOrThrow()
     const result = await trx
       .updateTable('resource')
-      .set({ current_revision_id: revisionId, updated_at: new Date() })
+      .set({ current_revision_id: revisionId, updated_at: sql`now()`, switched_at: sql`now()` })
       .where('id', '=', resourceId)
       .where((eb) => eb.exists(
         eb.selectFrom('revision')

@@ -181,7 +181,7 @@ const LONGITUDE_WORDS: ReadonlySet<string> = new Set(['lon', 'lng', 'long', 'lon
 
 // `codeCommune`, `COLL_INSEE`, `Code postal`, `geo_lat`, `Longitude (WGS84)` → words in
 // lower case without accents. Runs once per column: regular expressions are fine here.
-function headerWords(label: string): string[] {
+export function headerWords(label: string): string[] {
   return label
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .normalize('NFD')
@@ -191,7 +191,7 @@ function headerWords(label: string): string[] {
 }
 
 // A postal word wins over a commune one: `Code postal commune` holds postal codes.
-function headerHint(label: string): HeaderHint {
+export function headerHint(label: string): HeaderHint {
   const words = headerWords(label)
   const has = (set: ReadonlySet<string>): boolean => words.some((word) => set.has(word))
   if (has(POSTAL_WORDS)) return 'postal'

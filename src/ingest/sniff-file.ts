@@ -12,12 +12,12 @@ export async function sniffFile(
   key: string,
   encoding: EncodingResult,
   size: number
-): Promise<Dialect> {
+): Promise<{ dialect: Dialect; sample: string }> {
   let sample = ''
   // The sample may end inside a character or a record: decode it leniently and
   // tell the sniffer when it is in fact the whole file.
   const decoded = decodeStream(encoding, { lenient: true })
   pipeline(files.open(key, 0, SAMPLE_BYTES - 1), decoded, () => undefined)
   for await (const chunk of decoded) sample += String(chunk)
-  return sniffDialect(sample, { complete: size <= SAMPLE_BYTES })
+  return { dialect: sniffDialect(sample, { complete: size <= SAMPLE_BYTES }), sample }
 }

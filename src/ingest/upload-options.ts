@@ -87,13 +87,39 @@ export function applyEncoding(detected: EncodingResult, forced: Forced): Encodin
 }
 
 // The sniffed dialect with the forced settings over it. Title lines found with
-// another separator or quote mean nothing under the forced ones.
+// another separator or quote mean nothing under different forced ones.
 export function applyDialect(sniffed: Dialect, forced: Forced): Dialect {
-  const reframed = forced.delimiter !== undefined || forced.quote !== undefined
+  const reframed = (forced.delimiter !== undefined && forced.delimiter !== sniffed.delimiter) ||
+    (forced.quote !== undefined && forced.quote !== sniffed.quote)
   return {
     delimiter: forced.delimiter ?? sniffed.delimiter,
     quote: forced.quote !== undefined ? forced.quote : sniffed.quote,
     header: forced.header ?? sniffed.header,
     preamble: reframed ? 0 : sniffed.preamble
+  }
+}
+
+// A forced encoding that does not fit the bytes can still decode without error
+// (UTF-16 over 8-bit text turns every two bytes into one CJK character). A file
+// of a French administration that reads as mostly CJK or replacement characters
+// was decoded with the wrong encoding.
+export function checkForcedDecoding(sample: string, encoding: string): void {
+  let letters = 0
+  let foreign = 0
+  for (const char of sample.slice(0, 4096)) {
+    const c = char.codePointAt(0) ?? 0
+    if (c <= 0x20) continue
+    letters++
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || c === 0xfffd ||
+      (c >= 0xe000 && c <= 0xf8ff)) {
+      foreign++
+    }
+  }
+  if (letters > 0 && foreign * 3 > letters) {
+    throw new AppError(
+      'CSV_ENCODING_INVALID',
+      `Decoded as ${encoding}, the file does not read as text: check the encoding you forced, ` +
+        'or leave it out to have it detected.'
+    )
   }
 }

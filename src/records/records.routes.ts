@@ -1,8 +1,12 @@
 import type { SchemaTypes } from '../http/type-provider.js'
 import type { FastifyInstance } from 'fastify'
+import type { FromSchema } from 'json-schema-to-ts'
 
 import type { CatalogueOptions } from '../catalogue/dataset.routes.js'
+import type { ResourceWithRevision } from '../catalogue/resource.queries.js'
 import { loadVisibleResource } from '../catalogue/resource.routes.js'
+import type { Config } from '../config.js'
+import type { Db } from '../db/database.js'
 import { decodeCursor } from '../http/cursor.js'
 import { AppError } from '../http/errors.js'
 import { pageOf, pageSize } from '../http/pagination.js'
@@ -32,7 +36,7 @@ const recordsQuery = {
   additionalProperties: false
 } as const
 
-const recordsPage = {
+const recordsPageSchema = {
   type: 'object',
   properties: {
     data: {
@@ -59,39 +63,57 @@ export default async function recordRoutes(app: FastifyInstance, opts: Catalogue
       tags: ['resources'],
       params: idParams,
       querystring: recordsQuery,
-      response: { 200: recordsPage, ...problems(400, 404) }
+      response: { 200: recordsPageSchema, ...problems(400, 404) }
     }
   }, async (request, reply) => {
-    const resource = await loadVisibleResource(db, request.actor, request.params.id)
-    if (resource.table_name === null) {
-      throw new AppError('NO_DATA', 'No data has been loaded into this resource yet.')
-    }
-
-    const columns = readColumns(resource.columns)
-    const filters = parseFilters(request.query, columns)
-    const order = parseOrder(request.query.order, columns)
-    const limit = pageSize(request.query.limit, config)
-
-    // The cursor is bound to the revision and order it was taken under.
-    const tag = `${resource.current_revision_id}:${request.query.order ?? ''}`
-    const after = request.query.cursor === undefined
-      ? undefined
-      : cursorPosition(decodeCursor(tag, request.query.cursor), order)
-
-    const table = resource.table_name
-    const [rows, total] = await Promise.all([
-      selectRecords(db, { table, columns, filters, order, limit, after }),
-      countRecords(db, table, filters)
-    ])
-
-    const keyOf = (row: (typeof rows)[number]) =>
-      [...order.map((_, i) => row[`k${i}`] ?? null), row.row_key]
-    const page = pageOf(rows, limit, tag, keyOf)
-
-    return reply
-      .type('application/json; charset=utf-8')
-      .send(recordsJson(page.data, columns, total, page.next_cursor))
+    // A load that finishes meanwhile may drop the table read a moment ago (with
+    // REVISIONS_KEPT=1): the resource is read again and the query retried once.
+    const load = () => loadVisibleResource(db, request.actor, request.params.id)
+    const answer = await queryRecords(db, config, await load(), request.query).catch(
+      async (error: unknown) => {
+        if ((error as { code?: unknown } | null)?.code !== UNDEFINED_TABLE) throw error
+        return queryRecords(db, config, await load(), request.query)
+      }
+    )
+    return reply.type('application/json; charset=utf-8').send(answer)
   })
+}
+
+const UNDEFINED_TABLE = '42P01'
+
+type RecordsQueryString = FromSchema<typeof recordsQuery> & Record<string, unknown>
+
+async function queryRecords(
+  db: Db,
+  config: Config,
+  resource: ResourceWithRevision,
+  query: RecordsQueryString
+): Promise<string> {
+  if (resource.table_name === null) {
+    throw new AppError('NO_DATA', 'No data has been loaded into this resource yet.')
+  }
+
+  const columns = readColumns(resource.columns)
+  const filters = parseFilters(query, columns)
+  const order = parseOrder(query.order, columns)
+  const limit = pageSize(query.limit, config)
+
+  // The cursor is bound to the revision and order it was taken under.
+  const tag = `${resource.current_revision_id}:${query.order ?? ''}`
+  const after = query.cursor === undefined
+    ? undefined
+    : cursorPosition(decodeCursor(tag, query.cursor), order)
+
+  const table = resource.table_name
+  const [rows, total] = await Promise.all([
+    selectRecords(db, { table, columns, filters, order, limit, after }),
+    countRecords(db, table, filters)
+  ])
+
+  const keyOf = (row: (typeof rows)[number]) =>
+    [...order.map((_, i) => row[`k${i}`] ?? null), row.row_key]
+  const page = pageOf(rows, limit, tag, keyOf)
+  return recordsJson(page.data, columns, total, page.next_cursor)
 }
 
 function cursorPosition(values: unknown[], order: OrderKey[]) {

@@ -57,6 +57,18 @@ t.test('forced settings', async (t) => {
     t.same(await none.rows(), [{ m: '1' }, { m: 'NA' }], 'no markers at all')
   })
 
+  t.test('a forced encoding that makes no sense of the bytes is refused', async (t) => {
+    const { res } = await put('encoding=utf-16le', 'nom;ville\n' + 'Dupont;Sète\n'.repeat(200))
+    t.equal(res.status, 422)
+    t.equal(res.json().code, 'CSV_ENCODING_INVALID')
+  })
+
+  t.test('forcing the separator detection found keeps title lines skipped', async (t) => {
+    const { res, rows } = await put('delimiter=;', 'Budget 2024\n\nnom;montant\na;1\nb;2\n')
+    t.equal(res.status, 201, res.body)
+    t.same(await rows(), [{ nom: 'a', montant: 1 }, { nom: 'b', montant: 2 }])
+  })
+
   t.test('bad forced values are a 400', async (t) => {
     for (const query of ['encoding=ebcdic', 'delimiter=x', 'header=maybe', 'null=a,,b']) {
       const { res } = await put(query, 'a\n1\n')

@@ -137,6 +137,29 @@ t.test('uploads at the edges', async (t) => {
       t.equal(tables.rowCount, 1, 'only the served table remains')
     })
 
+  t.test('reads during uploads never fail, even when each upload drops the last table',
+    async (t) => {
+      const small = await buildTestApp(t, { REVISIONS_KEPT: '1' })
+      const smallEditor = caller(small.app, small.adminToken)
+      const id = await createResource(smallEditor, await createDataset(smallEditor))
+      const body = 'n;v\n' + Array.from({ length: 2000 }, (_, i) => `${i};x${i}`).join('\n')
+      await upload(smallEditor, id, body)
+
+      let uploading = true
+      const uploads = (async () => {
+        for (let i = 0; i < 25; i++) await upload(smallEditor, id, body)
+        uploading = false
+      })()
+      const statuses = new Set<number>()
+      while (uploading) {
+        const reads = await Promise.all([1, 2, 3].map(() =>
+          smallEditor.get(`/api/v1/resources/${id}/records?limit=5&order=-n`)))
+        for (const r of reads) statuses.add(r.status)
+      }
+      await uploads
+      t.same([...statuses], [200], 'every read answered from one revision or the other')
+    })
+
   t.test('an older revision can be served again while it is kept', async (t) => {
     const id = await fresh()
     const first = (await upload(editor, id, 'v\nun\n')).json<{ id: string }>().id
@@ -157,6 +180,35 @@ t.test('uploads at the edges', async (t) => {
       .json<{ data: Array<{ id: string; status: string }> }>().data[0]
     t.equal(failedId?.status, 'failed')
     t.equal((await editor.post(`/api/v1/revisions/${failedId?.id ?? ''}/restore`)).status, 409)
+  })
+
+  t.test('five-digit amounts under a quantity header stay numbers', async (t) => {
+    const csv = 'Montant CP;nb_postes;code_postal\n34000;12345;34000\n34170;23456;34170\n'
+    const res = await upload(editor, await fresh(), csv)
+    const types = res.json<{ columns: Array<{ name: string; type: string }> }>().columns
+    t.same(types.map((c) => [c.name, c.type]),
+      [['montant_cp', 'integer'], ['nb_postes', 'integer'], ['code_postal', 'text']])
+  })
+
+  t.test('a restore made while an upload runs holds when the upload finishes', async (t) => {
+    const small = await buildTestApp(t)
+    const smallEditor = caller(small.app, small.adminToken)
+    const id = await createResource(smallEditor, await createDataset(smallEditor))
+    const first = (await upload(smallEditor, id, 'v\nfirst\n')).json<{ id: string }>().id
+    const pool = new pg.Pool({ connectionString: small.databaseUrl, max: 1 })
+    t.teardown(() => pool.end())
+
+    const big = ['v'].concat(Array.from({ length: 600_000 }, (_, i) => `slow ${i}`))
+    const slow = upload(smallEditor, id, big.join('\n') + '\n')
+    for (let i = 0; i < 400; i++) {
+      const active = await pool.query(`select 1 from revision where status = 'ingesting'`)
+      if ((active.rowCount ?? 0) > 0) break
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    t.equal((await smallEditor.post(`/api/v1/revisions/${first}/restore`)).status, 200)
+    t.equal((await slow).status, 201)
+    const served = await smallEditor.get(`/api/v1/resources/${id}/records`)
+    t.same(served.json<Rows>().data, [{ v: 'first' }], 'the restored revision still serves')
   })
 
   t.test('a revision shows its progress, and is done once loaded', async (t) => {

@@ -45,6 +45,15 @@ t.test('the README quick start works on the embedded PostgreSQL, and data surviv
     t.match(stdout, /"published"/)
     t.match(stdout, /"@value": "Fontaines de Montpellier"/, 'the catalogue lists the dataset')
 
+    // Another command on the same DATA_DIR must not take the running cluster away.
+    const refused = await run(process.execPath, ['--import', 'tsx', 'scripts/token.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env }
+    }).catch((error: { stderr?: string }) => error)
+    t.match(String(refused.stderr), /in use by another process/, 'npm run token refuses')
+    const still = await fetch(`${first.url}/api/v1/datasets`)
+    t.equal(still.status, 200, 'and the service keeps its database')
+
     first.child.kill('SIGTERM')
     t.equal(await first.exited, 0, 'SIGTERM stops the service cleanly')
     const pid = await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')
