@@ -121,6 +121,14 @@ async function push(command: PushCommand): Promise<number> {
   // Exactly the announced bytes: a file still growing cannot overrun Content-Length.
   const body = handle.createReadStream(size > 0 ? { start: 0, end: size - 1 } : {})
   const progress = new UploadProgress(process.stderr, size)
+  // Once the whole file has been sent the service loads it whatever happens to
+  // this process: an interrupted wait must say so rather than exit silently.
+  const interrupted = () => {
+    progress.stop()
+    process.stderr.write('\nouverture push: interrupted after the file was sent; the service ' +
+      'goes on loading it (see the resource\'s revisions)\n')
+    process.exit(130)
+  }
   let answer: HttpAnswer
   try {
     answer = await sendFile({
@@ -129,13 +137,17 @@ async function push(command: PushCommand): Promise<number> {
       body,
       size,
       onBytes: (bytes) => progress.add(bytes),
-      onBodySent: () => progress.bodySent()
+      onBodySent: () => {
+        progress.bodySent()
+        process.once('SIGINT', interrupted)
+      }
     })
   } catch (error) {
     progress.stop()
     process.stderr.write(`ouverture push: ${failureText(error, command.base)}\n`)
     return 1
   } finally {
+    process.off('SIGINT', interrupted)
     progress.stop()
     await handle.close().catch(() => undefined)
   }

@@ -103,7 +103,8 @@ async function storeAndLoad(
 
   if (stored.size === 0) throw new AppError('CSV_EMPTY', 'The uploaded file has no content.')
   const { forced } = upload
-  const encoding = applyEncoding(detector.finish(), forced)
+  const detected = detector.finish()
+  const encoding = applyEncoding(detected, forced)
   const nullMarkers = forced.nullMarkers ?? deps.nullMarkers
   if (encoding.binary) {
     const why = encoding.binaryReason ?? 'it holds binary data'
@@ -162,7 +163,13 @@ async function storeAndLoad(
       })
     }
 
-    const report = { ...buildReport(encoding, dialect, parsed, outcomes, rowCount), forced }
+    // What detection would have chosen, beside what was forced: a wrong forced
+    // encoding shows here first.
+    const report = {
+      ...buildReport(encoding, dialect, parsed, outcomes, rowCount),
+      forced,
+      detected: { encoding: detected.encoding, delimiter: sniffed.dialect.delimiter }
+    }
     const columns = report.columns.map(storedColumn)
     const { resourceId } = upload
     const ready = { id: revisionId, resourceId, table, rowCount, columns, report }

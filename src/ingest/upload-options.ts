@@ -74,14 +74,14 @@ export function forcedSettings(query: UploadQuery): Forced {
 }
 
 // The detected encoding, unless the uploader said otherwise. A BOM found in the
-// file is still skipped when it belongs to the forced encoding.
+// file is skipped whatever is forced: those bytes are never data, and read in
+// another encoding they would end up in the first column's name (`ï»¿nom`).
 export function applyEncoding(detected: EncodingResult, forced: Forced): EncodingResult {
   if (forced.encoding === undefined) return detected
-  const sameBom = detected.bom && detected.encoding === forced.encoding
   return {
     encoding: forced.encoding,
-    bom: sameBom,
-    bomLength: sameBom ? detected.bomLength : 0,
+    bom: detected.bom,
+    bomLength: detected.bomLength,
     binary: false
   }
 }

@@ -57,6 +57,17 @@ t.test('forced settings', async (t) => {
     t.same(await none.rows(), [{ m: '1' }, { m: 'NA' }], 'no markers at all')
   })
 
+  t.test('a forced encoding keeps the BOM out of the header and shows what was detected',
+    async (t) => {
+      const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('nom\nSète\n')])
+      const { res, rows } = await put('encoding=windows-1252', bom)
+      t.equal(res.status, 201, res.body)
+      const revision = res.json<Revision & { report: { detected: { encoding: string } } }>()
+      t.equal(revision.columns[0]?.name, 'nom')
+      t.equal(revision.report.detected.encoding, 'utf-8')
+      t.same(await rows(), [{ nom: 'SÃ¨te' }], 'as forced: the uploader asked for it')
+    })
+
   t.test('a forced encoding that makes no sense of the bytes is refused', async (t) => {
     const { res } = await put('encoding=utf-16le', 'nom;ville\n' + 'Dupont;Sète\n'.repeat(200))
     t.equal(res.status, 422)
