@@ -61,7 +61,8 @@ t.test('a service killed during an upload restarts with the previous revision se
     let copying = false
     for (let i = 0; i < 600 && !copying; i++) {
       const active = await pool.query(
-        `select 1 from pg_stat_activity where query ilike 'copy ingest.%' and state = 'active'`
+        `select 1 from pg_stat_activity where datname = current_database()
+           and query ilike 'copy ingest.%' and state = 'active'`
       )
       copying = (active.rowCount ?? 0) > 0
       if (!copying) await new Promise((resolve) => setTimeout(resolve, 25))
