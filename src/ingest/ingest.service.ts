@@ -1,20 +1,21 @@
 import type { Readable } from 'node:stream'
 
-import type pg from 'pg'
 import type { FastifyBaseLogger as Logger } from 'fastify'
+import type pg from 'pg'
 
 import type { Db } from '../db/database.js'
 import { AppError } from '../http/errors.js'
-import { sniffFile } from './sniff-file.js'
-import { EncodingDetector } from './encoding.js'
+import type { Dialect } from './dialect.js'
+import { EncodingDetector, type EncodingResult } from './encoding.js'
 import type { FileStore } from './file-store.js'
 import { tableNameFor } from './identifiers.js'
 import type { InferredFormat } from './infer.js'
 import { convertColumns, dropTable } from './ingest-table.queries.js'
 import { copyFileIntoTable, type Limits } from './loader.js'
-import type { StoredColumn } from './revision.model.js'
 import { Progress } from './progress.js'
+import type { StoredColumn } from './revision.model.js'
 import { buildReport } from './revision.report.js'
+import { sniffFile } from './sniff-file.js'
 import { type ColumnOutcome, removeTotalRow } from './total-row.js'
 import {
   applyDialect, applyEncoding, checkForcedDecoding, type Forced
@@ -89,6 +90,36 @@ async function storeAndLoad(
   revisionId: string,
   progress: Progress
 ) {
+  const { forced } = upload
+  const { stored, detected } = await receive(deps, upload, revisionId, progress)
+  const encoding = applyEncoding(detected, forced)
+  checkEncoding(encoding)
+
+  const sniffed = await sniffFile(deps.files, revisionId, encoding, stored.size)
+  if (forced.encoding !== undefined) checkForcedDecoding(sniffed.sample, forced.encoding)
+  const dialect = applyDialect(sniffed.dialect, forced)
+  const detection = { encoding: detected.encoding, delimiter: sniffed.dialect.delimiter }
+
+  const client = await deps.pool.connect()
+  let broken = true
+  try {
+    await client.query('begin')
+    const load = { upload, revisionId, encoding, dialect, detection }
+    const { rowCount, old } = await loadAndSwitch(deps, client, load, progress)
+    await client.query('commit')
+    broken = false
+
+    for (const o of old) if (o.storage_path !== null) await deps.files.remove(o.storage_path)
+    return { rowCount, bytes: stored.size }
+  } finally {
+    // On failure the connection is destroyed rather than reused: PostgreSQL then
+    // rolls back the transaction, whatever state COPY left it in.
+    client.release(broken)
+  }
+}
+
+// The body to disk, hashed, counted and its encoding decided over every byte.
+async function receive(deps: IngestDeps, upload: Upload, revisionId: string, progress: Progress) {
   const detector = new EncodingDetector()
   const stored = await deps.files.write(
     revisionId,
@@ -100,12 +131,11 @@ async function storeAndLoad(
     }
   )
   await recordStoredFile(deps.db, revisionId, stored)
-
   if (stored.size === 0) throw new AppError('CSV_EMPTY', 'The uploaded file has no content.')
-  const { forced } = upload
-  const detected = detector.finish()
-  const encoding = applyEncoding(detected, forced)
-  const nullMarkers = forced.nullMarkers ?? deps.nullMarkers
+  return { stored, detected: detector.finish() }
+}
+
+function checkEncoding(encoding: EncodingResult): void {
   if (encoding.binary) {
     const why = encoding.binaryReason ?? 'it holds binary data'
     throw new AppError('CSV_NOT_TEXT', `This is not a CSV text file: ${why}.`)
@@ -119,75 +149,78 @@ async function storeAndLoad(
       { line }
     )
   }
+}
 
-  const sniffed = await sniffFile(deps.files, revisionId, encoding, stored.size)
-  if (forced.encoding !== undefined) checkForcedDecoding(sniffed.sample, forced.encoding)
-  const dialect = applyDialect(sniffed.dialect, forced)
+interface Load {
+  upload: Upload
+  revisionId: string
+  encoding: EncodingResult
+  dialect: Dialect
+  // What detection found, reported beside what was forced: a wrong forced
+  // encoding shows there first.
+  detection: { encoding: string; delimiter: string }
+}
+
+// Inside the caller's transaction: rows copied and typed, a total row left
+// out, the revision made ready and (if it is the latest) served, and revisions
+// beyond the number kept dropped. Returns what to delete once committed.
+async function loadAndSwitch(
+  deps: IngestDeps,
+  client: pg.PoolClient,
+  load: Load,
+  progress: Progress
+) {
+  const { upload, revisionId, encoding, dialect } = load
+  const { forced, resourceId } = upload
+  const nullMarkers = forced.nullMarkers ?? deps.nullMarkers
   const table = tableNameFor(revisionId)
-  const client = await deps.pool.connect()
-  let broken = true
-  try {
-    await client.query('begin')
-    progress.enter('loading')
-    const parsed = await copyFileIntoTable(client, {
-      files: deps.files,
-      key: revisionId,
-      table,
-      encoding,
-      dialect,
-      limits: deps.limits,
-      nullMarkers,
-      onRows: (rows) => progress.loaded(rows)
+
+  progress.enter('loading')
+  const parsed = await copyFileIntoTable(client, {
+    files: deps.files,
+    key: revisionId,
+    table,
+    encoding,
+    dialect,
+    limits: deps.limits,
+    nullMarkers,
+    onRows: (rows) => progress.loaded(rows)
+  })
+
+  progress.enter('converting')
+  const outcomes: ColumnOutcome[] = parsed.columns.map((c) => {
+    const profile = c.profile.result()
+    const { nullCount, min, max, kind, personal, distinct } = profile
+    const format = withForcedDecimal(profile.format, forced.decimal)
+    return { physical: c.physical, format, nullCount, min, max, kind, personal, distinct }
+  })
+  await convertColumns(client, table, outcomes, nullMarkers)
+  const rowCount = await removeTotalRow(client, table, parsed, outcomes)
+
+  // The switch below locks the revision row: no progress write may be left
+  // waiting on it, or it would wait for this very transaction.
+  await progress.settle()
+  const serve = await lockAndCheckLatest(client, resourceId, revisionId)
+  if (!serve) {
+    parsed.warnings.add({
+      code: 'NEWER_UPLOAD_SERVED',
+      message: 'A newer upload of this resource finished first: this revision is kept, ' +
+        'not served.'
     })
-
-    progress.enter('converting')
-
-    const outcomes: ColumnOutcome[] = parsed.columns.map((c) => {
-      const profile = c.profile.result()
-      const { nullCount, min, max, kind, personal, distinct } = profile
-      const format = withForcedDecimal(profile.format, forced.decimal)
-      return { physical: c.physical, format, nullCount, min, max, kind, personal, distinct }
-    })
-    await convertColumns(client, table, outcomes, nullMarkers)
-    const rowCount = await removeTotalRow(client, table, parsed, outcomes)
-
-    // The switch below locks the revision row: no progress write may be left
-    // waiting on it, or it would wait for this very transaction.
-    await progress.settle()
-    const serve = await lockAndCheckLatest(client, upload.resourceId, revisionId)
-    if (!serve) {
-      parsed.warnings.add({
-        code: 'NEWER_UPLOAD_SERVED',
-        message: 'A newer upload of this resource finished first: this revision is kept, ' +
-          'not served.'
-      })
-    }
-
-    // What detection would have chosen, beside what was forced: a wrong forced
-    // encoding shows here first.
-    const report = {
-      ...buildReport(encoding, dialect, parsed, outcomes, rowCount),
-      forced,
-      detected: { encoding: detected.encoding, delimiter: sniffed.dialect.delimiter }
-    }
-    const columns = report.columns.map(storedColumn)
-    const { resourceId } = upload
-    const ready = { id: revisionId, resourceId, table, rowCount, columns, report }
-    await switchToRevision(client, ready, serve)
-
-    const kept = deps.limits.revisionsKept
-    const old = await supersedeOldRevisions(client, upload.resourceId, kept)
-    for (const o of old) if (o.table_name !== null) await dropTable(client, o.table_name)
-    await client.query('commit')
-    broken = false
-
-    for (const o of old) if (o.storage_path !== null) await deps.files.remove(o.storage_path)
-    return { rowCount, bytes: stored.size }
-  } finally {
-    // On failure the connection is destroyed rather than reused: PostgreSQL then
-    // rolls back the transaction, whatever state COPY left it in.
-    client.release(broken)
   }
+
+  const report = {
+    ...buildReport(encoding, dialect, parsed, outcomes, rowCount),
+    forced,
+    detected: load.detection
+  }
+  const columns = report.columns.map(storedColumn)
+  await switchToRevision(client, { id: revisionId, resourceId, table, rowCount, columns, report },
+    serve)
+
+  const old = await supersedeOldRevisions(client, resourceId, deps.limits.revisionsKept)
+  for (const o of old) if (o.table_name !== null) await dropTable(client, o.table_name)
+  return { rowCount, old }
 }
 
 // PostgreSQL refusals that come from the file itself, told as such.
