@@ -26,6 +26,12 @@ export const uploadQuery = {
       type: 'boolean',
       description: 'Whether the first line (after title lines) is a header.'
     },
+    skip: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 100,
+      description: 'How many title lines (not counting blank ones) come before the header.'
+    },
     decimal: {
       type: 'string',
       enum: ['.', ','],
@@ -48,6 +54,7 @@ export interface Forced {
   delimiter?: Delimiter
   quote?: Quote
   header?: boolean
+  preamble?: number
   decimal?: '.' | ','
   nullMarkers?: string[]
 }
@@ -62,6 +69,7 @@ export function forcedSettings(query: UploadQuery): Forced {
   if (query.delimiter !== undefined) forced.delimiter = DELIMITERS[query.delimiter]
   if (query.quote !== undefined) forced.quote = query.quote === 'none' ? null : query.quote
   if (query.header !== undefined) forced.header = query.header
+  if (query.skip !== undefined) forced.preamble = query.skip
   if (query.decimal !== undefined) forced.decimal = query.decimal
   if (query.null !== undefined) {
     forced.nullMarkers = query.null === '' ? [] : query.null.split(',').map((m) => m.trim())
@@ -95,7 +103,7 @@ export function applyDialect(sniffed: Dialect, forced: Forced): Dialect {
     delimiter: forced.delimiter ?? sniffed.delimiter,
     quote: forced.quote !== undefined ? forced.quote : sniffed.quote,
     header: forced.header ?? sniffed.header,
-    preamble: reframed ? 0 : sniffed.preamble
+    preamble: forced.preamble ?? (reframed ? 0 : sniffed.preamble)
   }
 }
 

@@ -80,8 +80,16 @@ t.test('forced settings', async (t) => {
     t.same(await rows(), [{ nom: 'a', montant: 1 }, { nom: 'b', montant: 2 }])
   })
 
+  t.test('the number of title lines can be forced', async (t) => {
+    const csv = 'Ville de Test\nBudget 2024;;\nnom;montant;note\na;1;x\n'
+    const { res, rows } = await put('skip=2', csv)
+    t.equal(res.status, 201, res.body)
+    t.same(await rows(), [{ nom: 'a', montant: 1, note: 'x' }])
+  })
+
   t.test('bad forced values are a 400', async (t) => {
-    for (const query of ['encoding=ebcdic', 'delimiter=x', 'header=maybe', 'null=a,,b']) {
+    for (const query of ['encoding=ebcdic', 'delimiter=x', 'header=maybe', 'null=a,,b',
+      'skip=-1', 'skip=x']) {
       const { res } = await put(query, 'a\n1\n')
       t.equal(res.status, 400, query)
     }
