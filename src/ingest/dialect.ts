@@ -160,7 +160,7 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
     }
   }
 
-  // One column: any delimiter that never occurs keeps each line whole.
+  // One column: every delimiter that never occurs keeps each line whole.
   if (best === undefined) {
     const delimiter = DELIMITERS.find((d) => !sample.includes(d)) ?? ','
     best = candidate(sample, delimiter, '"', opts.complete ?? false)
