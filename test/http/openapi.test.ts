@@ -39,4 +39,8 @@ t.test('the document is served at /openapi.json', async (t) => {
   const res = await caller(app).get('/openapi.json')
   t.equal(res.status, 200)
   t.equal(res.json<{ openapi: string }>().openapi, '3.1.0')
+
+  const ui = await caller(app).get('/docs/')
+  t.equal(ui.status, 200, 'Swagger UI at /docs')
+  t.match(ui.headers['content-type'], /text\/html/)
 })
