@@ -57,6 +57,19 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_PROTO_VIOLATION: 'BODY_INVALID'
 }
 
+// Other 4xx errors from plugins keep their status under our nearest code.
+const BY_STATUS: Record<number, ErrorCode> = {
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'STATE_CONFLICT',
+  413: 'UPLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  431: 'HEADERS_TOO_LARGE'
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
@@ -81,7 +94,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     // client sees, so a report can be matched without leaking SQL or paths.
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       request.log.info({ err: error }, 'client error')
-      return sendProblem(reply, request, 'VALIDATION_FAILED', ERRORS.VALIDATION_FAILED.title)
+      const code = BY_STATUS[error.statusCode] ?? 'VALIDATION_FAILED'
+      return sendProblem(reply, request, code, ERRORS[code].title)
     }
 
     request.log.error({ err: error }, 'internal error')

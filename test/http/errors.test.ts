@@ -7,6 +7,10 @@ import { buildTestApp } from '../helpers/app.js'
 // Requests refused before any route runs still get problem+json.
 t.test('errors outside the routes', async (t) => {
   const { app } = await buildTestApp(t)
+  // A plugin's own 4xx error, with no code of ours: its status is kept.
+  app.get('/test/plugin-error', async () => {
+    throw Object.assign(new Error('payload too large for a plugin'), { statusCode: 413 })
+  })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
@@ -32,6 +36,12 @@ t.test('errors outside the routes', async (t) => {
     })
     t.match(raw, /^HTTP\/1\.1 400/)
     t.match(raw, /application\/problem\+json/)
+  })
+
+  t.test('a plugin error keeps its status under our nearest code', async (t) => {
+    const res = await fetch(`${base}/test/plugin-error`)
+    t.equal(res.status, 413)
+    t.equal(((await res.json()) as { code: string }).code, 'UPLOAD_TOO_LARGE')
   })
 
   t.test('a method a route does not have', async (t) => {
