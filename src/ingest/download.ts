@@ -1,12 +1,13 @@
+import type { FileHandle } from 'node:fs/promises'
+
 import type { FastifyReply } from 'fastify'
 
 import type { ResourceWithRevision } from '../catalogue/resource.queries.js'
 import { reportField } from './revision.model.js'
-import type { FileStore } from './file-store.js'
 
 // The original bytes as uploaded, with the name they were uploaded under. The
 // charset is the one detected, so a browser shows Windows-1252 files right.
-export function sendDownload(reply: FastifyReply, files: FileStore, r: ResourceWithRevision) {
+export function sendDownload(reply: FastifyReply, handle: FileHandle, r: ResourceWithRevision) {
   const name = r.file_name ?? 'data.csv'
   const charset = reportField(r.report, 'encoding')
   const type = name.toLowerCase().endsWith('.csv') || charset !== null
@@ -18,7 +19,7 @@ export function sendDownload(reply: FastifyReply, files: FileStore, r: ResourceW
     .header('content-disposition', contentDisposition(name))
     .header('etag', `"${r.sha256 ?? r.current_revision_id ?? ''}"`)
   if (r.byte_size !== null) reply.header('content-length', r.byte_size)
-  return reply.send(files.open(r.storage_path ?? ''))
+  return reply.send(handle.createReadStream())
 }
 
 // RFC 6266: an ASCII fallback, and the exact UTF-8 name in filename*.

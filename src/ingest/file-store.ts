@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -61,6 +62,17 @@ export class FileStore {
 
   open(key: string, start = 0, end?: number): Readable {
     return createReadStream(this.path(key), end === undefined ? { start } : { start, end })
+  }
+
+  // An open handle keeps the bytes readable even if a newer load removes the
+  // file a moment later. Null when the file is already gone.
+  async openHandle(key: string): Promise<FileHandle | null> {
+    try {
+      return await fs.open(this.path(key), 'r')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
   }
 
   async remove(key: string): Promise<void> {

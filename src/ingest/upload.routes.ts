@@ -136,14 +136,20 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
       response: { 200: { type: 'string', format: 'binary' }, ...problems(404) }
     }
   }, async (request, reply) => {
-    const resource = await loadVisibleResource(db, request.actor, request.params.id)
-    if (resource.storage_path === null || resource.file_name === null) {
+    // A load finishing meanwhile may remove the file just named (with
+    // REVISIONS_KEPT=1): the resource is read again once.
+    const open = async () => {
+      const resource = await loadVisibleResource(db, request.actor, request.params.id)
+      const key = resource.storage_path
+      return { resource, handle: key === null ? null : await files.openHandle(key) }
+    }
+    let { resource, handle } = await open()
+    if (handle === null && resource.storage_path !== null) ({ resource, handle } = await open())
+    if (handle === null) {
       throw new AppError('NO_DATA', 'No file has been uploaded to this resource yet.')
     }
-    return sendDownload(reply, files, resource)
+    return sendDownload(reply, handle, resource)
   })
-
-
 }
 
 function dispositionName(request: FastifyRequest): string | undefined {

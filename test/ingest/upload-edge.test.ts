@@ -137,7 +137,7 @@ t.test('uploads at the edges', async (t) => {
       t.equal(tables.rowCount, 1, 'only the served table remains')
     })
 
-  t.test('reads during uploads never fail, even when each upload drops the last table',
+  t.test('reads and downloads during uploads never fail, even when each upload drops the last',
     async (t) => {
       const small = await buildTestApp(t, { REVISIONS_KEPT: '1' })
       const smallEditor = caller(small.app, small.adminToken)
@@ -152,9 +152,13 @@ t.test('uploads at the edges', async (t) => {
       })()
       const statuses = new Set<number>()
       while (uploading) {
-        const reads = await Promise.all([1, 2, 3].map(() =>
-          smallEditor.get(`/api/v1/resources/${id}/records?limit=5&order=-n`)))
+        const reads = await Promise.all([
+          ...[1, 2, 3].map(() =>
+            smallEditor.get(`/api/v1/resources/${id}/records?limit=5&order=-n`)),
+          smallEditor.get(`/api/v1/resources/${id}/download`)
+        ])
         for (const r of reads) statuses.add(r.status)
+        t.equal(reads[3]?.body, body, 'a download is always a whole file')
       }
       await uploads
       t.same([...statuses], [200], 'every read answered from one revision or the other')
