@@ -11,7 +11,7 @@ const timestamp = newTimestampShape()
 
 // The canonical text of a value already normalised and not null, or undefined when it
 // does not match the format.
-function canonical(format: InferredFormat, value: string): string | undefined {
+export function canonicalText(format: InferredFormat, value: string): string | undefined {
   switch (format.type) {
     case 'text':
       return value
@@ -56,7 +56,7 @@ export function canonicalValue(
   const value = normaliseCell(raw)
   if (isNull(format, value, nullMarkers)) return null
 
-  const result = canonical(format, value)
+  const result = canonicalText(format, value)
   // The format was inferred from every value, so a mismatch is a bug, not bad data.
   if (result === undefined) {
     throw new RangeError(`"${value}" does not match the inferred ${format.type} format`)
@@ -71,5 +71,5 @@ export function matchesFormat(
   nullMarkers: readonly string[] = DEFAULT_NULL_MARKERS
 ): boolean {
   const value = normaliseCell(raw)
-  return isNull(format, value, nullMarkers) || canonical(format, value) !== undefined
+  return isNull(format, value, nullMarkers) || canonicalText(format, value) !== undefined
 }

@@ -9,12 +9,12 @@ import type { InferredFormat } from './infer.js'
 // load's transaction: if the process dies half-way, PostgreSQL rolls the whole
 // table back and nothing half-built remains.
 
-export async function createTextTable(
+export async function createTable(
   client: pg.PoolClient,
   table: string,
-  columns: string[]
+  columns: Array<{ name: string; format: InferredFormat }>
 ): Promise<void> {
-  const defs = columns.map((c) => `${columnSql(c)} text`).join(', ')
+  const defs = columns.map((c) => `${columnSql(c.name)} ${sqlType(c.format)}`).join(', ')
   await client.query(`create table ${tableSql(table)} (_row bigint not null, ${defs})`)
 }
 
@@ -25,13 +25,15 @@ export function copyRows(client: pg.PoolClient, table: string, columns: string[]
 
 export interface Conversion {
   physical: string
+  // As copied, and as inferred from the whole file.
+  loaded: InferredFormat
   format: InferredFormat
 }
 
-// Rows are loaded as text while their types are inferred from every value;
-// once the whole file is read, one ALTER rewrites the table with each column
-// converted to its type. The inference already checked every value, so these
-// conversions cannot fail on data they have not seen.
+// Columns copied as text whose values, all read, turned out typed: one ALTER
+// rewrites the table with each converted. The inference already checked every
+// value, so these conversions cannot fail on data they have not seen. Then the
+// key that pages rows in file order.
 export async function convertColumns(
   client: pg.PoolClient,
   table: string,
@@ -39,7 +41,7 @@ export async function convertColumns(
   nullMarkers: string[]
 ): Promise<void> {
   const clauses = conversions
-    .filter((c) => c.format.type !== 'text')
+    .filter((c) => c.loaded.type === 'text' && c.format.type !== 'text')
     .map((c) => {
       const expr = conversionSql(columnSql(c.physical), c.format, nullMarkers)
       return `alter column ${columnSql(c.physical)} type ${sqlType(c.format)} using ${expr}`

@@ -9,9 +9,8 @@ import type { Dialect } from './dialect.js'
 import { EncodingDetector, type EncodingResult } from './encoding.js'
 import type { FileStore } from './file-store.js'
 import { tableNameFor } from './identifiers.js'
-import type { InferredFormat } from './infer.js'
 import { convertColumns, dropTable } from './ingest-table.queries.js'
-import { copyFileIntoTable, type Limits } from './loader.js'
+import { copyFileIntoTable, type LoadInput, type Limits, type ParsedTable } from './loader.js'
 import { Progress } from './progress.js'
 import type { StoredColumn } from './revision.model.js'
 import { buildReport } from './revision.report.js'
@@ -20,6 +19,7 @@ import { type ColumnOutcome, removeTotalRow } from './total-row.js'
 import {
   applyDialect, applyEncoding, checkForcedDecoding, type Forced
 } from './upload-options.js'
+import { GuessMissed, loadStands, withForcedDecimal } from './typed-load.js'
 import {
   insertRevision,
   markRevisionFailed,
@@ -151,6 +151,8 @@ function checkEncoding(encoding: EncodingResult): void {
   }
 }
 
+type CopyInput = Omit<LoadInput, 'guessTypes'>
+
 interface Load {
   upload: Upload
   revisionId: string
@@ -176,7 +178,7 @@ async function loadAndSwitch(
   const table = tableNameFor(revisionId)
 
   progress.enter('loading')
-  const parsed = await copyFileIntoTable(client, {
+  const copyInput = {
     files: deps.files,
     key: revisionId,
     table,
@@ -184,17 +186,14 @@ async function loadAndSwitch(
     dialect,
     limits: deps.limits,
     nullMarkers,
-    onRows: (rows) => progress.loaded(rows)
-  })
+    forcedDecimal: forced.decimal,
+    onRows: (rows: number) => progress.loaded(rows)
+  }
+  const { parsed, outcomes } = await copyWithTypes(client, copyInput, progress.log)
 
   progress.enter('converting')
-  const outcomes: ColumnOutcome[] = parsed.columns.map((c) => {
-    const profile = c.profile.result()
-    const { nullCount, min, max, kind, personal, distinct } = profile
-    const format = withForcedDecimal(profile.format, forced.decimal)
-    return { physical: c.physical, format, nullCount, min, max, kind, personal, distinct }
-  })
-  await convertColumns(client, table, outcomes, nullMarkers)
+  const conversions = outcomes.map((o, i) => ({ ...o, loaded: parsed.columns[i]!.loaded }))
+  await convertColumns(client, table, conversions, nullMarkers)
   const rowCount = await removeTotalRow(client, table, parsed, outcomes)
 
   // The switch below locks the revision row: no progress write may be left
@@ -223,6 +222,35 @@ async function loadAndSwitch(
   return { rowCount, old }
 }
 
+// Copied with the types guessed from the first rows when they hold for the
+// whole file; otherwise copied again as text, to be converted (typed-load.ts).
+async function copyWithTypes(client: pg.PoolClient, input: CopyInput, log: Logger) {
+  await client.query('savepoint guessed_types')
+  try {
+    const parsed = await copyFileIntoTable(client, { ...input, guessTypes: true })
+    const outcomes = outcomesOf(parsed, input.forcedDecimal)
+    const loaded = parsed.columns.map((c) => c.loaded)
+    if (loadStands(loaded, outcomes.map((o) => o.format))) return { parsed, outcomes }
+    log.info('guessed types changed by later rows; copying again as text')
+  } catch (error) {
+    if (!(error instanceof GuessMissed)) throw error
+    log.info({ column: error.column, line: error.line }, 'guessed type missed; copying as text')
+  }
+
+  await client.query('rollback to savepoint guessed_types')
+  const parsed = await copyFileIntoTable(client, { ...input, guessTypes: false })
+  return { parsed, outcomes: outcomesOf(parsed, input.forcedDecimal) }
+}
+
+function outcomesOf(parsed: ParsedTable, decimal: '.' | ',' | undefined): ColumnOutcome[] {
+  return parsed.columns.map((c) => {
+    const profile = c.profile.result()
+    const { nullCount, min, max, kind, personal, distinct } = profile
+    const format = withForcedDecimal(profile.format, decimal)
+    return { physical: c.physical, format, nullCount, min, max, kind, personal, distinct }
+  })
+}
+
 // PostgreSQL refusals that come from the file itself, told as such.
 function asLoadProblem(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code
@@ -236,11 +264,4 @@ function asLoadProblem(error: unknown): unknown {
     )
   }
   return error
-}
-
-// With the decimal mark forced, numbers written with the other mark are not
-// numbers: the column stays text rather than be read another way.
-function withForcedDecimal(format: InferredFormat, mark: '.' | ',' | undefined): InferredFormat {
-  if (mark === undefined || format.type !== 'decimal' || format.decimalMark === mark) return format
-  return { type: 'text', reason: `decimals written with "${format.decimalMark}", forced "${mark}"` }
 }

@@ -5,26 +5,23 @@ import { finished } from 'node:stream/promises'
 import type pg from 'pg'
 
 import { AppError } from '../http/errors.js'
-import { copyField } from './copy-text.js'
 import { type Dialect, isBlankRecord, sameAsHeader } from './dialect.js'
 import { readRecords } from './csv-reader.js'
 import type { EncodingResult } from './encoding.js'
 import type { FileStore } from './file-store.js'
-import { type ColumnName, columnNames } from './headers.js'
-import { physicalColumn } from './identifiers.js'
-import { normaliseCell } from './infer.js'
-import { copyRows, createTextTable } from './ingest-table.queries.js'
-import { ColumnProfile } from './profile.js'
+import { copyRows, createTable } from './ingest-table.queries.js'
 import { WarningLog } from './report.js'
+import {
+  buildColumns, heldLine, type HeldRow, type Limits, type LoadedColumn, readRow, rowLine, TEXT
+} from './rows.js'
+import {
+  cellEncoder, GUESS_CHARS, GUESS_ROWS, GuessMissed, withForcedDecimal
+} from './typed-load.js'
 
-export interface Limits {
-  maxColumns: number
-  maxCellBytes: number
-  maxRecordChars: number
-}
+export type { Limits, LoadedColumn } from './rows.js'
 
 export interface ParsedTable {
-  columns: Array<ColumnName & { physical: string; profile: ColumnProfile }>
+  columns: LoadedColumn[]
   rowCount: number
   headerLine: number
   // The line where the last data row starts.
@@ -45,24 +42,31 @@ export interface LoadInput {
   dialect: Dialect
   limits: Limits
   nullMarkers: string[]
+  // Copy typed values guessed from the first rows (see typed-load.ts), or text.
+  guessTypes: boolean
+  forcedDecimal: '.' | ',' | undefined
   // Called as rows reach COPY, for progress reports.
   onRows: (rows: number) => void
 }
 
-// Streams the stored file through the decoder and the tokenizer into a new text
-// table, inferring every column's type from every value on the way. Runs on
-// `client` inside the caller's transaction.
+// Streams the stored file through the decoder and the tokenizer into a new
+// table, inferring every column's type from every value on the way. The table
+// is created once the first rows are read, typed as they suggest (or all text).
+// Runs on `client` inside the caller's transaction; throws GuessMissed, with
+// the COPY cancelled and the connection usable, when a value breaks a guess.
 export async function copyFileIntoTable(
   client: pg.PoolClient,
   input: LoadInput
 ): Promise<ParsedTable> {
-  const { files, key, table, encoding, dialect, limits, nullMarkers } = input
+  const { files, key, encoding, dialect, limits, nullMarkers } = input
   const source = readRecords(files, key, encoding, dialect, limits.maxRecordChars)
   const warnings = new WarningLog()
   const skipped = { blank: 0, repeatedHeader: 0, preamble: 0 }
   let header: string[] | null = null
   let columns: ParsedTable['columns'] = []
   let copy: Writable | null = null
+  let held: HeldRow[] = []
+  let heldChars = 0
   let batch = ''
   let rowCount = 0
   let headerLine = 0
@@ -89,8 +93,6 @@ export async function copyFileIntoTable(
         header = dialect.header ? record : record.map((_, i) => `column_${i + 1}`)
         headerLine = dialect.header ? line : 0
         columns = buildColumns(header, limits, nullMarkers)
-        await createTextTable(client, table, columns.map((c) => c.physical))
-        copy = copyRows(client, table, columns.map((c) => c.physical))
         if (dialect.header) continue
       }
 
@@ -102,27 +104,47 @@ export async function copyFileIntoTable(
 
       rowCount += 1
       lastLine = line
+      if (copy === null) {
+        const values = readRow(record, columns, line, limits, warnings)
+        held.push({ row: rowCount, line, values })
+        for (const v of values) heldChars += v?.length ?? 0
+        if (input.guessTypes && held.length < GUESS_ROWS && heldChars < GUESS_CHARS) continue
+
+        copy = await startCopy(client, input, columns)
+        batch = await writeHeld(copy, held, columns, batch)
+        held = []
+        continue
+      }
+
       batch += rowLine(rowCount, record, columns, line, limits, warnings)
-      if (batch.length >= BATCH_CHARS && copy !== null) {
+      if (batch.length >= BATCH_CHARS) {
         await write(copy, batch)
         input.onRows(rowCount)
         batch = ''
       }
     }
 
-    if (header === null || copy === null) {
+    if (header === null) {
       throw new AppError('CSV_NO_HEADER', 'The file holds no header row and no data.')
+    }
+    if (copy === null) {
+      copy = await startCopy(client, input, columns)
+      batch = await writeHeld(copy, held, columns, batch)
     }
     if (batch !== '') await write(copy, batch)
     input.onRows(rowCount)
     copy.end()
     await finished(copy)
   } catch (error) {
-    // The connection is about to be dropped (see ingestUpload); a COPY still
-    // open on it must not turn that into an unhandled stream error.
+    // On a missed guess the COPY is cancelled and the connection kept for the
+    // load as text. On anything else the connection is about to be dropped (see
+    // ingestUpload); a COPY still open on it must not turn that into an
+    // unhandled stream error.
     if (copy !== null && !copy.writableFinished) {
       copy.on('error', () => undefined)
+      const closed = new Promise((resolve) => copy?.once('close', resolve))
       copy.destroy()
+      if (error instanceof GuessMissed) await closed
     }
     source.destroy()
     throw error
@@ -131,89 +153,31 @@ export async function copyFileIntoTable(
   return { columns, rowCount, headerLine, lastLine, skipped, warnings }
 }
 
-function buildColumns(header: string[], limits: Limits, nullMarkers: string[]) {
-  if (header.length > limits.maxColumns) {
-    throw new AppError(
-      'CSV_TOO_MANY_COLUMNS',
-      `The header has ${header.length} columns; at most ${limits.maxColumns} are accepted.`,
-      { line: 1 }
-    )
+// Each column's format decided (from the rows held so far, or text), the table
+// created with those types, and a COPY into it opened.
+async function startCopy(client: pg.PoolClient, input: LoadInput, columns: LoadedColumn[]) {
+  for (const column of columns) {
+    const guessed = withForcedDecimal(column.profile.result().format, input.forcedDecimal)
+    column.loaded = input.guessTypes && guessed.type !== 'text' ? guessed : TEXT
+    column.encode = cellEncoder(column.loaded, input.nullMarkers)
   }
-  return columnNames(header).map((name, i) => ({
-    ...name,
-    physical: physicalColumn(i),
-    profile: new ColumnProfile(name.label, nullMarkers)
-  }))
+  const physical = columns.map((c) => c.physical)
+  await createTable(client, input.table, columns.map((c) => ({
+    name: c.physical,
+    format: c.loaded
+  })))
+  return copyRows(client, input.table, physical)
 }
 
-// One COPY line for a record. Short rows are padded with nulls (and reported);
-// long rows are accepted only when the extra fields are empty, as spreadsheets
-// often add trailing separators.
-function rowLine(
-  row: number,
-  record: string[],
-  columns: ParsedTable['columns'],
-  line: number,
-  limits: Limits,
-  warnings: WarningLog
-): string {
-  if (record.length > columns.length) {
-    const extra = record.slice(columns.length).findIndex((v) => normaliseCell(v) !== '')
-    if (extra >= 0) {
-      const column = columns.length + extra + 1
-      throw new AppError(
-        'CSV_TOO_MANY_FIELDS',
-        `Line ${line} has a value in field ${column}, but the header has ` +
-          `${columns.length} columns.`,
-        { line, column }
-      )
+async function writeHeld(copy: Writable, held: HeldRow[], columns: LoadedColumn[], batch: string) {
+  for (const { row, line, values } of held) {
+    batch += heldLine(row, values, columns, line)
+    if (batch.length >= BATCH_CHARS) {
+      await write(copy, batch)
+      batch = ''
     }
-  } else if (record.length < columns.length) {
-    warnings.add({
-      code: 'SHORT_ROW',
-      message: `${record.length} fields instead of ${columns.length}; padded with nulls.`,
-      line
-    })
   }
-
-  let out = String(row)
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!
-    const raw = record[i]
-    if (raw === undefined) {
-      out += '\t\\N'
-      continue
-    }
-    const value = cellValue(raw, line, i, limits, warnings, column.name)
-    column.profile.observe(value, line)
-    out += '\t' + copyField(value === '' ? null : value)
-  }
-  return out + '\n'
-}
-
-function cellValue(
-  raw: string,
-  line: number,
-  index: number,
-  limits: Limits,
-  warnings: WarningLog,
-  name: string
-): string {
-  if (raw.length * 3 > limits.maxCellBytes && Buffer.byteLength(raw) > limits.maxCellBytes) {
-    throw new AppError(
-      'CSV_CELL_TOO_LARGE',
-      `Line ${line}, field ${index + 1} is larger than ${limits.maxCellBytes} bytes.`,
-      { line, column: index + 1 }
-    )
-  }
-
-  let value = normaliseCell(raw)
-  // PostgreSQL text cannot hold NUL; it is never meaningful in a CSV cell.
-  if (value.includes('\0')) {
-    value = value.replaceAll('\0', '')
-    warnings.add({ code: 'NUL_REMOVED', message: 'NUL bytes removed.', line, column: name })
-  }
-  return value
+  return batch
 }
 
 async function write(stream: Writable, chunk: string): Promise<void> {

@@ -20,7 +20,7 @@ export class Progress {
   constructor(
     private readonly db: Db,
     private readonly revisionId: string,
-    private readonly log: FastifyBaseLogger
+    readonly log: FastifyBaseLogger
   ) {}
 
   received(bytes: number): void {

@@ -1,0 +1,167 @@
+import { AppError } from '../http/errors.js'
+import { type ColumnName, columnNames } from './headers.js'
+import { physicalColumn } from './identifiers.js'
+import { type InferredFormat, normaliseCell } from './infer.js'
+import { ColumnProfile } from './profile.js'
+import type { WarningLog } from './report.js'
+import { type CellEncoder, cellEncoder, GuessMissed } from './typed-load.js'
+
+// From a tokenized record to a line of PostgreSQL COPY text: each cell checked
+// against the limits, normalised, profiled, and encoded as its column was
+// created (typed-load.ts).
+
+export interface Limits {
+  maxColumns: number
+  maxCellBytes: number
+  maxRecordChars: number
+}
+
+export interface LoadedColumn extends ColumnName {
+  physical: string
+  profile: ColumnProfile
+  // The format the column was copied as: its guessed type, or text.
+  loaded: InferredFormat
+  encode: CellEncoder
+}
+
+export const TEXT: InferredFormat = { type: 'text' }
+
+// Rows read before the table exists, while the types are being guessed.
+export interface HeldRow {
+  row: number
+  line: number
+  values: Array<string | undefined>
+}
+
+export function buildColumns(header: string[], limits: Limits, nullMarkers: string[]) {
+  if (header.length > limits.maxColumns) {
+    throw new AppError(
+      'CSV_TOO_MANY_COLUMNS',
+      `The header has ${header.length} columns; at most ${limits.maxColumns} are accepted.`,
+      { line: 1 }
+    )
+  }
+  return columnNames(header).map((name, i): LoadedColumn => ({
+    ...name,
+    physical: physicalColumn(i),
+    profile: new ColumnProfile(name.label, nullMarkers),
+    loaded: TEXT,
+    encode: cellEncoder(TEXT, nullMarkers)
+  }))
+}
+
+// Short rows are padded with nulls (and reported); long rows are accepted only
+// when the extra fields are empty, as spreadsheets often add trailing separators.
+function checkWidth(record: string[], width: number, line: number, warnings: WarningLog) {
+  if (record.length > width) {
+    const extra = record.slice(width).findIndex((v) => normaliseCell(v) !== '')
+    if (extra >= 0) {
+      const column = width + extra + 1
+      throw new AppError(
+        'CSV_TOO_MANY_FIELDS',
+        `Line ${line} has a value in field ${column}, but the header has ${width} columns.`,
+        { line, column }
+      )
+    }
+  } else if (record.length < width) {
+    warnings.add({
+      code: 'SHORT_ROW',
+      message: `${record.length} fields instead of ${width}; padded with nulls.`,
+      line
+    })
+  }
+}
+
+// One record's cells, normalised and profiled; undefined for a missing field.
+export function readRow(
+  record: string[],
+  columns: LoadedColumn[],
+  line: number,
+  limits: Limits,
+  warnings: WarningLog
+): Array<string | undefined> {
+  checkWidth(record, columns.length, line, warnings)
+  const values: Array<string | undefined> = []
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i]!
+    const raw = record[i]
+    const value = raw === undefined
+      ? undefined
+      : cellValue(raw, line, i, limits, warnings, column.name)
+    if (value !== undefined) column.profile.observe(value, line)
+    values.push(value)
+  }
+  return values
+}
+
+// The same as readRow, straight into one COPY line: most rows take this way,
+// with no array built per row.
+export function rowLine(
+  row: number,
+  record: string[],
+  columns: LoadedColumn[],
+  line: number,
+  limits: Limits,
+  warnings: WarningLog
+): string {
+  checkWidth(record, columns.length, line, warnings)
+  let out = String(row)
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i]!
+    const raw = record[i]
+    if (raw === undefined) {
+      out += '\t\\N'
+      continue
+    }
+    const value = cellValue(raw, line, i, limits, warnings, column.name)
+    column.profile.observe(value, line)
+    out += '\t' + encode(column, value, line)
+  }
+  return out + '\n'
+}
+
+// A row held while the types were guessed, as a COPY line.
+export function heldLine(
+  row: number,
+  values: Array<string | undefined>,
+  columns: LoadedColumn[],
+  line: number
+): string {
+  let out = String(row)
+  for (let i = 0; i < columns.length; i++) {
+    const value = values[i]
+    out += value === undefined ? '\t\\N' : '\t' + encode(columns[i]!, value, line)
+  }
+  return out + '\n'
+}
+
+function encode(column: LoadedColumn, value: string, line: number): string {
+  const field = column.encode(value)
+  if (field === undefined) throw new GuessMissed(column.name, line, column.loaded.type)
+  return field
+}
+
+function cellValue(
+  raw: string,
+  line: number,
+  index: number,
+  limits: Limits,
+  warnings: WarningLog,
+  name: string
+): string {
+  if (raw.length * 3 > limits.maxCellBytes && Buffer.byteLength(raw) > limits.maxCellBytes) {
+    throw new AppError(
+      'CSV_CELL_TOO_LARGE',
+      `Line ${line}, field ${index + 1} is larger than ${limits.maxCellBytes} bytes.`,
+      { line, column: index + 1 }
+    )
+  }
+
+  let value = normaliseCell(raw)
+  // PostgreSQL text cannot hold NUL; it is never meaningful in a CSV cell.
+  if (value.includes('\0')) {
+    value = value.replaceAll('\0', '')
+    warnings.add({ code: 'NUL_REMOVED', message: 'NUL bytes removed.', line, column: name })
+  }
+  return value
+}
