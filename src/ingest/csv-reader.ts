@@ -13,7 +13,9 @@ export interface CsvRecord {
 }
 
 export interface RecordSource {
-  records: AsyncIterable<CsvRecord>
+  // Records in the batches one decoded chunk gives: the consumer loops over
+  // each batch synchronously, rather than awaiting every record.
+  batches: AsyncIterable<CsvRecord[]>
   destroy: () => void
 }
 
@@ -37,18 +39,16 @@ export function readRecords(
   })
 
   return {
-    records: records(decoded, tokenizer, maxRecordChars),
+    batches: batches(decoded, tokenizer, maxRecordChars),
     destroy: () => decoded.destroy()
   }
 }
 
-async function* records(
+async function* batches(
   decoded: AsyncIterable<unknown>,
   tokenizer: CsvTokenizer,
   maxRecordChars: number
-): AsyncGenerator<CsvRecord> {
-  // Records of one chunk are gathered, then handed out: the tokenizer works in
-  // plain loops, the consumer at its own pace.
+): AsyncGenerator<CsvRecord[]> {
   let ready: CsvRecord[] = []
   const sink = (record: string[], lines: number) => {
     ready.push({ record, lines })
@@ -57,11 +57,12 @@ async function* records(
   try {
     for await (const chunk of decoded) {
       tokenizer.push(String(chunk), sink)
-      yield* ready
+      if (ready.length === 0) continue
+      yield ready
       ready = []
     }
     tokenizer.end(sink)
-    yield* ready
+    if (ready.length > 0) yield ready
   } catch (error) {
     throw asProblem(error, maxRecordChars)
   }

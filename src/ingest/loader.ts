@@ -74,53 +74,55 @@ export async function copyFileIntoTable(
   let previousEnd = 0
 
   try {
-    for await (const { record, lines } of source.records) {
-      const line = previousEnd + 1
-      previousEnd = lines
+    for await (const records of source.batches) {
+      for (const { record, lines } of records) {
+        const line = previousEnd + 1
+        previousEnd = lines
 
-      if (isBlankRecord(record)) {
-        skipped.blank += 1
-        continue
-      }
+        if (isBlankRecord(record)) {
+          skipped.blank += 1
+          continue
+        }
 
-      if (header === null && skipped.preamble < dialect.preamble) {
-        skipped.preamble += 1
-        warnings.add({ code: 'PREAMBLE_SKIPPED', message: 'Title line above the header.', line })
-        continue
-      }
+        if (header === null && skipped.preamble < dialect.preamble) {
+          skipped.preamble += 1
+          warnings.add({ code: 'PREAMBLE_SKIPPED', message: 'Title line above the header.', line })
+          continue
+        }
 
-      if (header === null) {
-        header = dialect.header ? record : record.map((_, i) => `column_${i + 1}`)
-        headerLine = dialect.header ? line : 0
-        columns = buildColumns(header, limits, nullMarkers)
-        if (dialect.header) continue
-      }
+        if (header === null) {
+          header = dialect.header ? record : record.map((_, i) => `column_${i + 1}`)
+          headerLine = dialect.header ? line : 0
+          columns = buildColumns(header, limits, nullMarkers)
+          if (dialect.header) continue
+        }
 
-      if (sameAsHeader(record, header)) {
-        skipped.repeatedHeader += 1
-        warnings.add({ code: 'REPEATED_HEADER', message: 'Header line repeated; skipped.', line })
-        continue
-      }
+        if (sameAsHeader(record, header)) {
+          skipped.repeatedHeader += 1
+          warnings.add({ code: 'REPEATED_HEADER', message: 'Header line repeated; skipped.', line })
+          continue
+        }
 
-      rowCount += 1
-      lastLine = line
-      if (copy === null) {
-        const values = readRow(record, columns, line, limits, warnings)
-        held.push({ row: rowCount, line, values })
-        for (const v of values) heldChars += v?.length ?? 0
-        if (input.guessTypes && held.length < GUESS_ROWS && heldChars < GUESS_CHARS) continue
+        rowCount += 1
+        lastLine = line
+        if (copy === null) {
+          const values = readRow(record, columns, line, limits, warnings)
+          held.push({ row: rowCount, line, values })
+          for (const v of values) heldChars += v?.length ?? 0
+          if (input.guessTypes && held.length < GUESS_ROWS && heldChars < GUESS_CHARS) continue
 
-        copy = await startCopy(client, input, columns)
-        batch = await writeHeld(copy, held, columns, batch)
-        held = []
-        continue
-      }
+          copy = await startCopy(client, input, columns)
+          batch = await writeHeld(copy, held, columns, batch)
+          held = []
+          continue
+        }
 
-      batch += rowLine(rowCount, record, columns, line, limits, warnings)
-      if (batch.length >= BATCH_CHARS) {
-        await write(copy, batch)
-        input.onRows(rowCount)
-        batch = ''
+        batch += rowLine(rowCount, record, columns, line, limits, warnings)
+        if (batch.length >= BATCH_CHARS) {
+          await write(copy, batch)
+          input.onRows(rowCount)
+          batch = ''
+        }
       }
     }
 
