@@ -1,10 +1,9 @@
-import { pipeline } from 'node:stream'
+import { pipeline, type Readable } from 'node:stream'
 
 import { AppError } from '../http/errors.js'
 import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer.js'
 import type { Dialect } from './dialect.js'
 import { decodeStream, type EncodingResult } from './encoding.js'
-import type { FileStore } from './file-store.js'
 
 export interface CsvRecord {
   record: string[]
@@ -19,18 +18,17 @@ export interface RecordSource {
   destroy: () => void
 }
 
-// The stored file, decoded and split into records. Errors of any stage (a byte
+// A file's bytes (stored, or arriving), decoded and split into records. Errors of any stage (a byte
 // the decoder refuses, a broken quote) reach the reader of `records` as
 // problems naming the line; none is left unhandled on a stream.
 export function readRecords(
-  files: FileStore,
-  key: string,
+  bytes: Readable,
   encoding: EncodingResult,
   dialect: Dialect,
   maxRecordChars: number
 ): RecordSource {
   const decoded = decodeStream(encoding)
-  pipeline(files.open(key), decoded, () => undefined)
+  pipeline(bytes, decoded, () => undefined)
   const tokenizer = new CsvTokenizer({
     delimiter: dialect.delimiter,
     quote: dialect.quote,

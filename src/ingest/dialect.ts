@@ -53,19 +53,32 @@ export function isBlankRecord(cells: string[]): boolean {
   return cells.every(isBlankCell)
 }
 
-const headerCell = (cell: string | undefined): string =>
-  normaliseCell(cell ?? '').replace(/^\uFEFF/, '')
+const BOM = 0xfeff
+
+const headerCell = (cell: string | undefined): string => {
+  const value = normaliseCell(cell ?? '')
+  return value.charCodeAt(0) === BOM ? value.slice(1) : value
+}
 
 // A header line repeated in the data (some exports write it at every page break).
 // Missing trailing cells compare as empty, as spreadsheets drop or add empty ones.
 export function sameAsHeader(cells: string[], header: string[]): boolean {
-  let nonEmpty = false
-  for (let i = 0; i < Math.max(cells.length, header.length); i++) {
-    const cell = headerCell(cells[i])
-    if (cell !== headerCell(header[i])) return false
-    nonEmpty ||= cell !== ''
+  return headerTest(header)(cells)
+}
+
+// The same test with the header's cells prepared once: the loader runs it on
+// every record.
+export function headerTest(header: string[]): (cells: string[]) => boolean {
+  const expected = header.map(headerCell)
+  return (cells) => {
+    let nonEmpty = false
+    for (let i = 0; i < Math.max(cells.length, expected.length); i++) {
+      const cell = headerCell(cells[i])
+      if (cell !== (expected[i] ?? '')) return false
+      nonEmpty ||= cell !== ''
+    }
+    return nonEmpty
   }
-  return nonEmpty
 }
 
 function candidate(

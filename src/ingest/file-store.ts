@@ -24,12 +24,13 @@ export class FileStore {
   }
 
   // Streams `body` to disk while hashing and counting it, and passes every chunk
-  // to `inspect` (the encoding detector) on the way: one pass, constant memory.
+  // to `inspect` on the way: one pass, constant memory. When `inspect` returns a
+  // promise (a parser that is behind), the upload waits for it.
   async write(
     key: string,
     body: Readable,
     maxBytes: number,
-    inspect: (chunk: Buffer) => void
+    inspect: (chunk: Buffer) => Promise<void> | undefined
   ): Promise<StoredFile> {
     const hash = createHash('sha256')
     let size = 0
@@ -42,8 +43,9 @@ export class FileStore {
           return
         }
         hash.update(chunk)
-        inspect(chunk)
-        done(null, chunk)
+        const waiting = inspect(chunk)
+        if (waiting === undefined) done(null, chunk)
+        else waiting.then(() => done(null, chunk), done)
       }
     })
 

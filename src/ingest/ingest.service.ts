@@ -5,25 +5,26 @@ import type pg from 'pg'
 
 import type { Db } from '../db/database.js'
 import { AppError } from '../http/errors.js'
+import { type Copied, type CopyInput, copyWithTypes } from './copy-with-types.js'
 import type { Dialect } from './dialect.js'
-import { EncodingDetector, type EncodingResult } from './encoding.js'
+import { type BeginLoad, EarlyLoad, type Loading, type Settings } from './early-load.js'
+import type { EncodingResult } from './encoding.js'
 import type { FileStore } from './file-store.js'
 import { tableNameFor } from './identifiers.js'
 import { convertColumns, dropTable } from './ingest-table.queries.js'
-import { copyFileIntoTable, type LoadInput, type Limits, type ParsedTable } from './loader.js'
+import type { Limits } from './loader.js'
 import { Progress } from './progress.js'
+import { checkEncoding, receive, type Received } from './receive.js'
 import type { StoredColumn } from './revision.model.js'
 import { buildReport } from './revision.report.js'
 import { sniffFile } from './sniff-file.js'
-import { type ColumnOutcome, removeTotalRow } from './total-row.js'
+import { removeTotalRow } from './total-row.js'
 import {
   applyDialect, applyEncoding, checkForcedDecoding, type Forced
 } from './upload-options.js'
-import { GuessMissed, loadStands, withForcedDecimal } from './typed-load.js'
 import {
   insertRevision,
   markRevisionFailed,
-  recordStoredFile,
   lockAndCheckLatest,
   supersedeOldRevisions,
   switchToRevision
@@ -91,67 +92,103 @@ async function storeAndLoad(
   progress: Progress
 ) {
   const { forced } = upload
-  const { stored, detected } = await receive(deps, upload, revisionId, progress)
-  const encoding = applyEncoding(detected, forced)
-  checkEncoding(encoding)
+  const begin: BeginLoad = (settings, open) =>
+    beginLoad(deps, { upload, revisionId, settings, open }, progress)
+  const early = new EarlyLoad(begin, forced, () => deps.files.open(revisionId))
+  const receiveInput = {
+    db: deps.db,
+    files: deps.files,
+    maxBytes: deps.limits.maxUploadBytes,
+    revisionId,
+    body: upload.body
+  }
 
-  const sniffed = await sniffFile(deps.files, revisionId, encoding, stored.size)
-  if (forced.encoding !== undefined) checkForcedDecoding(sniffed.sample, forced.encoding)
-  const dialect = applyDialect(sniffed.dialect, forced)
-  const detection = { encoding: detected.encoding, delimiter: sniffed.dialect.delimiter }
+  let received: Received
+  try {
+    received = await receive(receiveInput, progress, (chunk) => early.take(chunk))
+  } catch (error) {
+    await early.abandon(error)
+    throw error
+  }
+  const encoding = applyEncoding(received.detected, forced)
+  const loading = (await early.confirm(encoding)) ??
+    (await loadStored(deps, upload, revisionId, received, begin))
 
-  const client = await deps.pool.connect()
   let broken = true
   try {
-    await client.query('begin')
-    const load = { upload, revisionId, encoding, dialect, detection }
-    const { rowCount, old } = await loadAndSwitch(deps, client, load, progress)
-    await client.query('commit')
+    const copied = await loading.copied
+    const { settings } = loading
+    const detection = { encoding: received.detected.encoding, delimiter: settings.sniffedDelimiter }
+    const load = { upload, revisionId, encoding, dialect: settings.dialect, detection }
+    const { rowCount, old } = await finishLoad(deps, loading.client, load, copied, progress)
+    await loading.client.query('commit')
     broken = false
 
     for (const o of old) if (o.storage_path !== null) await deps.files.remove(o.storage_path)
-    return { rowCount, bytes: stored.size }
+    return { rowCount, bytes: received.stored.size }
   } finally {
     // On failure the connection is destroyed rather than reused: PostgreSQL then
     // rolls back the transaction, whatever state COPY left it in.
-    client.release(broken)
+    loading.client.release(broken)
   }
 }
 
-// The body to disk, hashed, counted and its encoding decided over every byte.
-async function receive(deps: IngestDeps, upload: Upload, revisionId: string, progress: Progress) {
-  const detector = new EncodingDetector()
-  const stored = await deps.files.write(
-    revisionId,
-    upload.body,
-    deps.limits.maxUploadBytes,
-    (chunk) => {
-      detector.update(chunk)
-      progress.received(chunk.length)
-    }
-  )
-  await recordStoredFile(deps.db, revisionId, stored)
-  if (stored.size === 0) throw new AppError('CSV_EMPTY', 'The uploaded file has no content.')
-  return { stored, detected: detector.finish() }
+// The stored file, detected over every byte, then loaded from disk: files too
+// small to start early, and those whose first bytes misled (see EarlyLoad).
+async function loadStored(
+  deps: IngestDeps,
+  upload: Upload,
+  revisionId: string,
+  received: Received,
+  begin: BeginLoad
+): Promise<Loading> {
+  const { forced } = upload
+  const encoding = applyEncoding(received.detected, forced)
+  checkEncoding(encoding)
+
+  const sniffed = await sniffFile(deps.files, revisionId, encoding, received.stored.size)
+  if (forced.encoding !== undefined) checkForcedDecoding(sniffed.sample, forced.encoding)
+  const dialect = applyDialect(sniffed.dialect, forced)
+  const settings = { encoding, dialect, sniffedDelimiter: sniffed.dialect.delimiter }
+  return begin(settings, () => deps.files.open(revisionId))
 }
 
-function checkEncoding(encoding: EncodingResult): void {
-  if (encoding.binary) {
-    const why = encoding.binaryReason ?? 'it holds binary data'
-    throw new AppError('CSV_NOT_TEXT', `This is not a CSV text file: ${why}.`)
-  }
-  if (encoding.invalid !== undefined) {
-    const { line } = encoding.invalid
-    throw new AppError(
-      'CSV_ENCODING_INVALID',
-      `The file is UTF-8 but line ${line} holds bytes that are not: the file mixes ` +
-        'encodings or was damaged. Save it again as UTF-8.',
-      { line }
-    )
-  }
+interface Begin {
+  upload: Upload
+  revisionId: string
+  settings: Settings
+  open: () => Readable | Promise<Readable>
 }
 
-type CopyInput = Omit<LoadInput, 'guessTypes'>
+// A connection, a transaction, and the copy started in it (not awaited: an
+// early load runs while the upload is still arriving).
+async function beginLoad(deps: IngestDeps, begin: Begin, progress: Progress): Promise<Loading> {
+  const { forced } = begin.upload
+  const client = await deps.pool.connect()
+  try {
+    await client.query('begin')
+  } catch (error) {
+    client.release(true)
+    throw error
+  }
+
+  progress.enter('loading')
+  const input: CopyInput = {
+    open: begin.open,
+    table: tableNameFor(begin.revisionId),
+    encoding: begin.settings.encoding,
+    dialect: begin.settings.dialect,
+    limits: deps.limits,
+    nullMarkers: forced.nullMarkers ?? deps.nullMarkers,
+    forcedDecimal: forced.decimal,
+    onRows: (rows: number) => progress.loaded(rows)
+  }
+  const copied = copyWithTypes(client, input, progress.log)
+  // Awaited by the caller once the upload is in; not an unhandled rejection
+  // meanwhile.
+  copied.catch(() => undefined)
+  return { client, settings: begin.settings, copied }
+}
 
 interface Load {
   upload: Upload
@@ -163,33 +200,22 @@ interface Load {
   detection: { encoding: string; delimiter: string }
 }
 
-// Inside the caller's transaction: rows copied and typed, a total row left
-// out, the revision made ready and (if it is the latest) served, and revisions
-// beyond the number kept dropped. Returns what to delete once committed.
-async function loadAndSwitch(
+// Inside the load's transaction, once rows are copied: columns typed, a total
+// row left out, the revision made ready and (if it is the latest) served, and
+// revisions beyond the number kept dropped. Returns what to delete once
+// committed.
+async function finishLoad(
   deps: IngestDeps,
   client: pg.PoolClient,
   load: Load,
+  copied: Copied,
   progress: Progress
 ) {
   const { upload, revisionId, encoding, dialect } = load
   const { forced, resourceId } = upload
   const nullMarkers = forced.nullMarkers ?? deps.nullMarkers
   const table = tableNameFor(revisionId)
-
-  progress.enter('loading')
-  const copyInput = {
-    files: deps.files,
-    key: revisionId,
-    table,
-    encoding,
-    dialect,
-    limits: deps.limits,
-    nullMarkers,
-    forcedDecimal: forced.decimal,
-    onRows: (rows: number) => progress.loaded(rows)
-  }
-  const { parsed, outcomes } = await copyWithTypes(client, copyInput, progress.log)
+  const { parsed, outcomes } = copied
 
   progress.enter('converting')
   const conversions = outcomes.map((o, i) => ({ ...o, loaded: parsed.columns[i]!.loaded }))
@@ -220,35 +246,6 @@ async function loadAndSwitch(
   const old = await supersedeOldRevisions(client, resourceId, deps.limits.revisionsKept)
   for (const o of old) if (o.table_name !== null) await dropTable(client, o.table_name)
   return { rowCount, old }
-}
-
-// Copied with the types guessed from the first rows when they hold for the
-// whole file; otherwise copied again as text, to be converted (typed-load.ts).
-async function copyWithTypes(client: pg.PoolClient, input: CopyInput, log: Logger) {
-  await client.query('savepoint guessed_types')
-  try {
-    const parsed = await copyFileIntoTable(client, { ...input, guessTypes: true })
-    const outcomes = outcomesOf(parsed, input.forcedDecimal)
-    const loaded = parsed.columns.map((c) => c.loaded)
-    if (loadStands(loaded, outcomes.map((o) => o.format))) return { parsed, outcomes }
-    log.info('guessed types changed by later rows; copying again as text')
-  } catch (error) {
-    if (!(error instanceof GuessMissed)) throw error
-    log.info({ column: error.column, line: error.line }, 'guessed type missed; copying as text')
-  }
-
-  await client.query('rollback to savepoint guessed_types')
-  const parsed = await copyFileIntoTable(client, { ...input, guessTypes: false })
-  return { parsed, outcomes: outcomesOf(parsed, input.forcedDecimal) }
-}
-
-function outcomesOf(parsed: ParsedTable, decimal: '.' | ',' | undefined): ColumnOutcome[] {
-  return parsed.columns.map((c) => {
-    const profile = c.profile.result()
-    const { nullCount, min, max, kind, personal, distinct } = profile
-    const format = withForcedDecimal(profile.format, decimal)
-    return { physical: c.physical, format, nullCount, min, max, kind, personal, distinct }
-  })
 }
 
 // PostgreSQL refusals that come from the file itself, told as such.

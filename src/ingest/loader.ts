@@ -1,14 +1,13 @@
 import { once } from 'node:events'
-import type { Writable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 
 import type pg from 'pg'
 
 import { AppError } from '../http/errors.js'
-import { type Dialect, isBlankRecord, sameAsHeader } from './dialect.js'
+import { type Dialect, headerTest, isBlankRecord } from './dialect.js'
 import { readRecords } from './csv-reader.js'
 import type { EncodingResult } from './encoding.js'
-import type { FileStore } from './file-store.js'
 import { copyRows, createTable } from './ingest-table.queries.js'
 import { WarningLog } from './report.js'
 import {
@@ -35,8 +34,9 @@ export interface ParsedTable {
 const BATCH_CHARS = 1 << 16
 
 export interface LoadInput {
-  files: FileStore
-  key: string
+  // The file's bytes from the start: the stored file, or the upload as it
+  // arrives. Called again for each attempt (see typed-load.ts).
+  open: () => Readable | Promise<Readable>
   table: string
   encoding: EncodingResult
   dialect: Dialect
@@ -58,11 +58,12 @@ export async function copyFileIntoTable(
   client: pg.PoolClient,
   input: LoadInput
 ): Promise<ParsedTable> {
-  const { files, key, encoding, dialect, limits, nullMarkers } = input
-  const source = readRecords(files, key, encoding, dialect, limits.maxRecordChars)
+  const { encoding, dialect, limits, nullMarkers } = input
+  const source = readRecords(await input.open(), encoding, dialect, limits.maxRecordChars)
   const warnings = new WarningLog()
   const skipped = { blank: 0, repeatedHeader: 0, preamble: 0 }
   let header: string[] | null = null
+  let isHeader = (_: string[]) => false
   let columns: ParsedTable['columns'] = []
   let copy: Writable | null = null
   let held: HeldRow[] = []
@@ -94,10 +95,11 @@ export async function copyFileIntoTable(
           header = dialect.header ? record : record.map((_, i) => `column_${i + 1}`)
           headerLine = dialect.header ? line : 0
           columns = buildColumns(header, limits, nullMarkers)
+          isHeader = headerTest(header)
           if (dialect.header) continue
         }
 
-        if (sameAsHeader(record, header)) {
+        if (isHeader(record)) {
           skipped.repeatedHeader += 1
           warnings.add({ code: 'REPEATED_HEADER', message: 'Header line repeated; skipped.', line })
           continue

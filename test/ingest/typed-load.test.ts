@@ -58,8 +58,7 @@ t.test('the loader copies typed values, or stops at the first value off its gues
       await client.query('begin')
       await client.query('savepoint s')
       const input = {
-        files: test.files,
-        key,
+        open: () => test.files.open(key),
         table: tableNameFor(key),
         encoding: detectEncoding(bytes),
         dialect: sniffDialect(text),

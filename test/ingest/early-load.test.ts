@@ -1,0 +1,151 @@
+import http from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import t from 'tap'
+
+import { SAMPLE_BYTES } from '../../src/ingest/sniff-file.js'
+import { GUESS_ROWS } from '../../src/ingest/typed-load.js'
+import { buildTestApp } from '../helpers/app.js'
+import { caller, createDataset, createResource, tokenFor } from '../helpers/http.js'
+
+type Rows = { data: Array<Record<string, unknown>> }
+interface Revision {
+  status: string
+  columns: Array<{ name: string; type: string }>
+  report: { encoding: string }
+}
+
+// Rows of about 40 bytes: enough of them pass SAMPLE_BYTES and GUESS_ROWS.
+const row = (i: number): string => `${i};Rue de la République n°${i % 97};${i % 1000},5\n`
+const rows = (from: number, to: number): string => {
+  let text = ''
+  for (let i = from; i <= to; i++) text += row(i)
+  return text
+}
+const HEADER = 'id;adresse;montant\n'
+const MANY = GUESS_ROWS * 2
+
+t.test('a large upload is parsed while it arrives', async (t) => {
+  const { app, adminToken, handle } = await buildTestApp(t)
+  const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
+  const token = await tokenFor(caller(app, adminToken), 'editor')
+  const datasetId = await createDataset(editor)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+
+  // A PUT whose body is sent by the test, piece by piece.
+  const open = (resourceId: string) => {
+    const request = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'PUT',
+      path: `/api/v1/resources/${resourceId}/data`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }
+    })
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      request.on('response', (res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      })
+      request.on('error', reject)
+    })
+    return { request, answer }
+  }
+
+  // The load's COPY, seen from another connection while the body is unfinished.
+  const copying = async (): Promise<boolean> => {
+    for (let i = 0; i < 100; i++) {
+      const result = await handle.pool.query(
+        `select 1 from pg_stat_activity where query ilike 'copy %rev_%' and state = 'active'`)
+      if (result.rowCount !== 0) return true
+      await sleep(100)
+    }
+    return false
+  }
+  const ingestTables = async () => (await handle.pool.query(
+    `select tablename from pg_tables where schemaname = 'ingest'`)).rowCount
+
+  t.test('rows reach PostgreSQL before the last byte is sent', async (t) => {
+    const id = await createResource(editor, datasetId)
+    const { request, answer } = open(id)
+    request.write(HEADER + rows(1, MANY))
+    t.ok(await copying(), 'the COPY runs while the upload is half sent')
+
+    request.end(rows(MANY + 1, MANY + 10))
+    const done = await answer
+    t.equal(done.status, 201, done.body)
+    const served = await editor.get(`/api/v1/resources/${id}/records?where[id][gt]=${MANY + 8}`)
+    t.same(served.json<Rows>().data, [
+      { id: MANY + 9, adresse: `Rue de la République n°${(MANY + 9) % 97}`, montant: 9.5 },
+      { id: MANY + 10, adresse: `Rue de la République n°${(MANY + 10) % 97}`, montant: 10.5 }
+    ])
+  })
+
+  t.test('an upload cut half-way leaves the last revision serving, and no table',
+    async (t) => {
+      const id = await createResource(editor, datasetId)
+      t.equal((await editor.put(`/api/v1/resources/${id}/data`, 'a\n1\n')).status, 201)
+      const tablesBefore = await ingestTables()
+
+      const { request, answer } = open(id)
+      answer.catch(() => undefined)
+      request.write(HEADER + rows(1, MANY))
+      t.ok(await copying(), 'loading early')
+      request.destroy()
+
+      let status = ''
+      for (let i = 0; i < 100 && status !== 'failed'; i++) {
+        await sleep(100)
+        const list = await editor.get(`/api/v1/resources/${id}/revisions`)
+        status = list.json<{ data: Array<{ status: string }> }>().data[0]?.status ?? ''
+      }
+      t.equal(status, 'failed', 'the cut upload is a failed revision')
+      t.equal(await ingestTables(), tablesBefore, 'its table is gone')
+      const records = await editor.get(`/api/v1/resources/${id}/records`)
+      t.same(records.json<Rows>().data, [{ a: 1 }], 'the first revision still serves')
+
+      // Its place among the uploads parsed early was given back.
+      for (let i = 0; i < 3; i++) {
+        const next = open(await createResource(editor, datasetId))
+        next.request.write(HEADER + rows(1, MANY))
+        t.ok(await copying(), `upload ${i + 1} after it loads early too`)
+        next.request.end()
+        t.equal((await next.answer).status, 201)
+      }
+    })
+})
+
+t.test('when the first bytes mislead, the stored file decides', async (t) => {
+  const { app, adminToken } = await buildTestApp(t)
+  const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
+  const datasetId = await createDataset(editor)
+  const put = async (body: Buffer | string) => {
+    const id = await createResource(editor, datasetId)
+    const res = await editor.put(`/api/v1/resources/${id}/data`, body)
+    return { id, res }
+  }
+
+  // Plain ASCII for more than the sample, then a Windows-1252 é.
+  const plain = rows(1, MANY).replaceAll('é', 'e').replaceAll('°', 'o')
+  const ascii = HEADER.replace('adresse', 'voie') + plain
+  t.ok(ascii.length > SAMPLE_BYTES)
+  const latin = Buffer.concat([Buffer.from(ascii), Buffer.from('0;caf'),
+    Buffer.from([0xe9]), Buffer.from(';1,5\n')])
+  const late = await put(latin)
+  t.equal(late.res.status, 201, late.res.body)
+  t.equal(late.res.json<Revision>().report.encoding, 'windows-1252')
+  const cafe = await editor.get(`/api/v1/resources/${late.id}/records?where[id]=0`)
+  t.same(cafe.json<Rows>().data, [{ id: 0, voie: 'café', montant: 1.5 }])
+
+  // A decimal far past the rows the types were guessed from.
+  const decimal = await put(HEADER + rows(1, MANY) + `${MANY + 1};x;0,25\n`)
+  t.equal(decimal.res.status, 201, decimal.res.body)
+  t.same(decimal.res.json<Revision>().columns.map((c) => c.type), ['integer', 'text', 'decimal'])
+
+  // A file error found early is the file's error, told with its line.
+  const wide = await put(HEADER + rows(1, 10) + '11;x;1;extra\n' + rows(12, MANY))
+  t.equal(wide.res.status, 422)
+  t.match(wide.res.json(), { code: 'CSV_TOO_MANY_FIELDS', line: 12 })
+})
