@@ -4,15 +4,16 @@ import pg from 'pg'
 
 // The SQL statements of a load, in the order the service runs them (see
 // src/ingest/ingest.service.ts). Each names the phase that starts when it is
-// first seen running; what comes before the COPY is the upload being received
-// and stored, and the encoding and dialect detection.
+// first seen running. What comes before the COPY is the first 64 kB arriving
+// and the detection on them (a large file is parsed while it arrives); the
+// total-row check opens the end of the load, once the last row is copied.
 const PHASES = [
-  { name: 'parse+copy', pattern: /^\s*copy\s/i },
+  { name: 'receive+parse+copy', pattern: /^\s*copy\s/i },
   { name: 'convert types', pattern: /alter column .* type /i },
-  { name: 'primary key+commit', pattern: /add primary key/i }
+  { name: 'finish+commit', pattern: /\bas total\b/i }
 ] as const
 
-const FIRST_PHASE = 'receive+store'
+const FIRST_PHASE = 'start'
 
 // Fast enough to see a phase of a large load, rare enough to cost nothing.
 const POLL_MS = 100

@@ -9,13 +9,16 @@ import type { InferredFormat } from './infer.js'
 // load's transaction: if the process dies half-way, PostgreSQL rolls the whole
 // table back and nothing half-built remains.
 
+// `_row` pages rows in file order. Its key is built as rows arrive, rather than
+// after the copy: PostgreSQL does that work while it waits for the parser, and
+// rows come in key order, which a B-tree appends cheaply.
 export async function createTable(
   client: pg.PoolClient,
   table: string,
   columns: Array<{ name: string; format: InferredFormat }>
 ): Promise<void> {
   const defs = columns.map((c) => `${columnSql(c.name)} ${sqlType(c.format)}`).join(', ')
-  await client.query(`create table ${tableSql(table)} (_row bigint not null, ${defs})`)
+  await client.query(`create table ${tableSql(table)} (_row bigint primary key, ${defs})`)
 }
 
 export function copyRows(client: pg.PoolClient, table: string, columns: string[]): Writable {
@@ -32,8 +35,7 @@ export interface Conversion {
 
 // Columns copied as text whose values, all read, turned out typed: one ALTER
 // rewrites the table with each converted. The inference already checked every
-// value, so these conversions cannot fail on data they have not seen. Then the
-// key that pages rows in file order.
+// value, so these conversions cannot fail on data they have not seen.
 export async function convertColumns(
   client: pg.PoolClient,
   table: string,
@@ -47,10 +49,8 @@ export async function convertColumns(
       return `alter column ${columnSql(c.physical)} type ${sqlType(c.format)} using ${expr}`
     })
 
-  if (clauses.length > 0) {
-    await client.query(`alter table ${tableSql(table)} ${clauses.join(', ')}`)
-  }
-  await client.query(`alter table ${tableSql(table)} add primary key (_row)`)
+  if (clauses.length === 0) return
+  await client.query(`alter table ${tableSql(table)} ${clauses.join(', ')}`)
 }
 
 export function sqlType(format: InferredFormat): string {

@@ -84,6 +84,10 @@ t.test('the loader copies typed values, or stops at the first value off its gues
     t.same(parsed.columns.map((c) => c.loaded.type), ['integer', 'decimal', 'date', 'boolean'])
     t.same(await typesOf(typed.client, typed.table),
       ['bigint', 'bigint', 'numeric', 'date', 'boolean'], 'the table was created typed')
+    const key = await typed.client.query<{ indexdef: string }>(
+      `select indexdef from pg_indexes where schemaname = 'ingest' and tablename = $1`,
+      [typed.table])
+    t.match(key.rows, [{ indexdef: /UNIQUE INDEX .* \(_row\)/ }], 'keyed by _row as it fills')
     const first = await typed.client.query(
       `select c1::text, c2::text, c3::text, c4 from ingest.${typed.table} where _row = 2`)
     t.same(first.rows, [{ c1: '2', c2: '2000.5', c3: '2024-02-03', c4: true }])
