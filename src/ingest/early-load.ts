@@ -81,7 +81,9 @@ export class EarlyLoad {
         this.#headBytes += chunk.length
         if (this.#headBytes <= SAMPLE_BYTES) return undefined
         this.#state = 'off'
-        this.#beginning = this.#start(Buffer.concat(this.#head))
+        // Whatever goes wrong in starting early, the stored file is loaded later
+        // and fails there if it must: the upload itself goes on.
+        this.#beginning = this.#start(Buffer.concat(this.#head)).catch(() => this.#release())
         this.#head = []
         return this.#beginning
     }
