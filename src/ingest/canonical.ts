@@ -2,7 +2,7 @@ import {
   canonicalDate, canonicalTimestamp, newDateShape, newTimestampShape, scanDate, scanTimestamp
 } from './dates.js'
 import type { InferredFormat } from './infer.js'
-import { canonicalNumber, newNumberShape, scanNumber } from './numbers.js'
+import { canonicalScannedNumber, newNumberShape, scanNumber } from './numbers.js'
 import { DEFAULT_NULL_MARKERS, normaliseCell, scanBoolean } from './values.js'
 
 const number = newNumberShape()
@@ -19,17 +19,18 @@ export function canonicalText(format: InferredFormat, value: string): string | u
       if (!scanNumber(value, number) || number.decimalMark !== null || !number.fitsInt64) {
         return undefined
       }
-      return canonicalNumber(value)
+      return canonicalScannedNumber(value, number)
     case 'decimal':
       if (!scanNumber(value, number)) return undefined
       if (number.decimalMark !== null && number.decimalMark !== format.decimalMark) {
         return undefined
       }
-      return canonicalNumber(value)
+      return canonicalScannedNumber(value, number)
     case 'date':
       if (!scanDate(value, date)) return undefined
       if (date.order !== format.order || date.separator !== format.separator) return undefined
-      return canonicalDate(date)
+      // `2024-03-04` is written as PostgreSQL gives it back.
+      return format.order === 'ymd' && format.separator === '-' ? value : canonicalDate(date)
     case 'timestamp':
       if (!scanTimestamp(value, timestamp) || timestamp.offset !== format.offset) return undefined
       return canonicalTimestamp(value, timestamp)

@@ -15,7 +15,6 @@ export const ZERO = 0x30
 export const COLON = 0x3a
 export const SEMICOLON = 0x3b
 export const QUESTION = 0x3f
-export const AT = 0x40
 export const UPPER_A = 0x41
 export const UPPER_B = 0x42
 export const UPPER_Z = 0x5a

@@ -1,5 +1,5 @@
 import { digitAt, isDigit } from './values.js'
-import { COLON, DOT, MINUS, PLUS, SLASH, SPACE } from './char-codes.js'
+import { COLON, DOT, MINUS, PLUS, SLASH, SPACE, ZERO } from './char-codes.js'
 
 // Dates and ISO 8601 timestamps, checked against the calendar (see values.ts for how
 // the recognisers are written). A value is accepted only if PostgreSQL stores and gives
@@ -31,18 +31,25 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
   return day <= (DAYS_IN_MONTH[month - 1] ?? 0)
 }
 
+// The digit readers below run a few times on every cell of a date column: they are
+// kept small enough for the compiler to inline them whole (a char code past the end is
+// NaN, which no comparison lets through).
+const isDigitValue = (d: number): boolean => d >= 0 && d <= 9
+
 function readYear(s: string, i: number): number {
-  const a = digitAt(s, i)
-  const b = digitAt(s, i + 1)
-  const c = digitAt(s, i + 2)
-  const d = digitAt(s, i + 3)
-  return a < 0 || b < 0 || c < 0 || d < 0 ? -1 : a * 1000 + b * 100 + c * 10 + d
+  const a = s.charCodeAt(i) - ZERO
+  const b = s.charCodeAt(i + 1) - ZERO
+  const c = s.charCodeAt(i + 2) - ZERO
+  const d = s.charCodeAt(i + 3) - ZERO
+  return isDigitValue(a) && isDigitValue(b) && isDigitValue(c) && isDigitValue(d)
+    ? a * 1000 + b * 100 + c * 10 + d
+    : -1
 }
 
 function readTwoDigits(s: string, i: number): number {
-  const a = digitAt(s, i)
-  const b = digitAt(s, i + 1)
-  return a < 0 || b < 0 ? -1 : a * 10 + b
+  const a = s.charCodeAt(i) - ZERO
+  const b = s.charCodeAt(i + 1) - ZERO
+  return isDigitValue(a) && isDigitValue(b) ? a * 10 + b : -1
 }
 
 // Day and month of a dmy date take one or two digits (`4/3/2024`, `04/03/2024`).
@@ -70,14 +77,15 @@ function readDate(s: string, out: DateShape): boolean {
   const n = s.length
   if (n < 8 || n > 10) return false
 
-  if (n === 10 && readYear(s, 0) >= 0) {
+  const year = n === 10 ? readYear(s, 0) : -1
+  if (year >= 0) {
     const separator = separatorOf(s.charCodeAt(4))
     if (separator === null || separator === '.' || s.charCodeAt(7) !== s.charCodeAt(4)) {
       return false
     }
     out.order = 'ymd'
     out.separator = separator
-    out.year = readYear(s, 0)
+    out.year = year
     out.month = readTwoDigits(s, 5)
     out.day = readTwoDigits(s, 8)
     return out.month >= 0 && out.day >= 0
@@ -104,9 +112,16 @@ function readDate(s: string, out: DateShape): boolean {
 
 export const dateKey = (d: DateShape): number => d.year * 10000 + d.month * 100 + d.day
 
+// `-MM-DD` for every month and day, at month * 32 + day: every cell of a date column is
+// rendered, and one concatenation allocates less than formatting three numbers.
+const MONTH_DAYS: readonly string[] = Array.from({ length: 13 * 32 }, (_, i) => {
+  const two = (v: number) => String(v).padStart(2, '0')
+  return `-${two(Math.floor(i / 32))}-${two(i % 32)}`
+})
+
 export function canonicalDate(d: DateShape): string {
-  const pad = (v: number) => (v < 10 ? '0' : '') + String(v)
-  return `${String(d.year).padStart(4, '0')}-${pad(d.month)}-${pad(d.day)}`
+  const year = d.year < 1000 ? String(d.year).padStart(4, '0') : String(d.year)
+  return year + (MONTH_DAYS[d.month * 32 + d.day] ?? '')
 }
 
 export interface TimestampShape {

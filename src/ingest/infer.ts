@@ -3,7 +3,9 @@ import {
   scanTimestamp
 } from './dates.js'
 import { canonicalNumber, newNumberShape, scanNumber } from './numbers.js'
-import { DEFAULT_NULL_MARKERS, hasLeadingZero, normaliseCell, scanBoolean } from './values.js'
+import {
+  DEFAULT_NULL_MARKERS, hasLeadingZero, normaliseCell, NullMarkers, scanBoolean
+} from './values.js'
 
 export { canonicalValue, matchesFormat } from './canonical.js'
 export { DEFAULT_NULL_MARKERS, normaliseCell } from './values.js'
@@ -50,7 +52,7 @@ const quote = (value: string): string =>
 // counted. Number, date, timestamp and boolean spellings never overlap, so one value
 // never leaves two candidates open.
 export class ColumnInferrer {
-  readonly #markers: ReadonlySet<string>
+  readonly #markers: NullMarkers
   #state: State = 'none'
   #reason: string | undefined
 
@@ -73,13 +75,16 @@ export class ColumnInferrer {
   #max: string | undefined
   #textMin: string | undefined
   #textMax: string | undefined
+  // Their first code units; past any code unit while there are none.
+  #textMinFirst = Infinity
+  #textMaxFirst = -Infinity
 
   readonly #number = newNumberShape()
   readonly #date = newDateShape()
   readonly #timestamp = newTimestampShape()
 
   constructor(opts: InferrerOptions = {}) {
-    this.#markers = new Set(opts.nullMarkers ?? DEFAULT_NULL_MARKERS)
+    this.#markers = new NullMarkers(opts.nullMarkers ?? DEFAULT_NULL_MARKERS)
   }
 
   observe(raw: string, line: number): void {
@@ -89,8 +94,19 @@ export class ColumnInferrer {
       return
     }
 
-    if (this.#textMin === undefined || value < this.#textMin) this.#textMin = value
-    if (this.#textMax === undefined || value > this.#textMax) this.#textMax = value
+    // Strings compare by code unit: most values differ from the extremes in their first
+    // one, which settles the order without a string comparison.
+    const first = value.charCodeAt(0)
+    if (first <= this.#textMinFirst &&
+      (first < this.#textMinFirst || value < (this.#textMin ?? value))) {
+      this.#textMin = value
+      this.#textMinFirst = first
+    }
+    if (first >= this.#textMaxFirst &&
+      (first > this.#textMaxFirst || value > (this.#textMax ?? value))) {
+      this.#textMax = value
+      this.#textMaxFirst = first
+    }
 
     if (this.#markers.has(value)) {
       this.#markerCount++

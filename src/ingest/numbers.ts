@@ -97,13 +97,24 @@ export function scanNumber(s: string, out: NumberShape): boolean {
   return true
 }
 
-// `-1 234,50 €` → `-1234.50`: the text PostgreSQL's numeric and bigint accept.
+// `-1 234,50 €` → `-1234.50`: the text PostgreSQL's numeric and bigint accept. Runs on
+// every cell of a typed column: the kept characters are copied a run at a time, and a
+// value that is already canonical (`-12`, `1234.56`) comes back as it is.
 export function canonicalNumber(s: string): string {
   let out = ''
+  let run = 0
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
-    if (isDigit(c) || c === MINUS) out += s[i]
-    else if (c === DOT || c === COMMA) out += '.'
+    if (isDigit(c) || c === MINUS || c === DOT) continue
+    out += s.slice(run, i)
+    if (c === COMMA) out += '.'
+    run = i + 1
   }
-  return out
+  return run === 0 ? s : out + s.slice(run)
+}
+
+// canonicalNumber() of a value scanNumber() has just accepted into `shape`. Without
+// thousands groups, a currency sign or a decimal comma, it is canonical already.
+export function canonicalScannedNumber(s: string, shape: NumberShape): string {
+  return shape.grouping || shape.currency || shape.decimalMark === ',' ? canonicalNumber(s) : s
 }

@@ -3,6 +3,7 @@ import { type ColumnStats, ColumnInferrer, type InferredFormat } from './infer.j
 import {
   headerHint, headerWords, PERSONAL_KINDS, type SemanticKind, SemanticInferrer
 } from './semantics.js'
+import { NullMarkers } from './values.js'
 
 export interface ColumnProfileResult extends ColumnStats {
   kind: SemanticKind | null
@@ -37,12 +38,12 @@ export class ColumnProfile {
   private readonly inferrer: ColumnInferrer
   private readonly semantic: SemanticInferrer
   private readonly distinct = new DistinctEstimator()
-  private readonly markers: ReadonlySet<string>
+  private readonly markers: NullMarkers
 
   constructor(private readonly label: string, nullMarkers: readonly string[]) {
     this.inferrer = new ColumnInferrer({ nullMarkers })
     this.semantic = new SemanticInferrer({ label })
-    this.markers = new Set(nullMarkers)
+    this.markers = new NullMarkers(nullMarkers)
   }
 
   // `value` is the normalised cell; '' is an empty cell.

@@ -193,10 +193,13 @@ export function isIban(s: string): boolean {
   const n = s.length
   if (n < IBAN_MIN || n > IBAN_MAX_PRINTED) return false
 
+  // The check digits first: text of that length has letters there.
+  const c2 = s.charCodeAt(2)
+  const c3 = s.charCodeAt(3)
+  if (!isDigit(c2) || !isDigit(c3)) return false
   const country = countryIndex(s, 0)
-  const check = ibanValue(s.charCodeAt(2)) * 10 + ibanValue(s.charCodeAt(3))
-  if (country < 0 || !isDigit(s.charCodeAt(2)) || !isDigit(s.charCodeAt(3))) return false
-  if (check < 2 || check > 98) return false
+  const check = (c2 - ZERO) * 10 + (c3 - ZERO)
+  if (country < 0 || check < 2 || check > 98) return false
 
   let rest = 0
   let length = 4

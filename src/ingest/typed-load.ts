@@ -1,6 +1,7 @@
 import { canonicalText } from './canonical.js'
 import { copyField } from './copy-text.js'
 import type { InferredFormat } from './infer.js'
+import { NullMarkers } from './values.js'
 
 // Converting a text table to its types afterwards rewrites every row a second
 // time, which cost more than a third of a load (docs/architecture.md). So the
@@ -31,7 +32,7 @@ const asText: CellEncoder = (value) => copyField(value === '' ? null : value)
 // text column they are data, and only an empty cell is null.
 export function cellEncoder(format: InferredFormat, nullMarkers: readonly string[]): CellEncoder {
   if (format.type === 'text') return asText
-  const markers = new Set(nullMarkers)
+  const markers = new NullMarkers(nullMarkers)
   // Canonical numbers, dates, timestamps and booleans hold no tab, newline or
   // backslash: they need no COPY escaping.
   return (value) => (value === '' || markers.has(value) ? '\\N' : canonicalText(format, value))

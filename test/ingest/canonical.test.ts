@@ -22,6 +22,14 @@ t.test('decimals use a point', async (t) => {
   t.equal(canonicalValue(pointDecimal, '1234.56'), '1234.56')
 })
 
+t.test('numbers already canonical come back as written', async (t) => {
+  t.equal(canonicalValue(integer, '-12'), '-12')
+  t.equal(canonicalValue(pointDecimal, '-0.25'), '-0.25')
+  t.equal(canonicalValue(commaDecimal, '3 €'), '3')
+  t.equal(canonicalValue(commaDecimal, '1 234 567,5\u202f€'), '1234567.5')
+  t.equal(canonicalValue(commaDecimal, '7,05'), '7.05')
+})
+
 t.test('dates become ISO', async (t) => {
   t.equal(canonicalValue({ type: 'date', order: 'dmy', separator: '/' }, '03/04/2024'),
     '2024-04-03')
@@ -29,6 +37,10 @@ t.test('dates become ISO', async (t) => {
     '2014-05-06')
   t.equal(canonicalValue({ type: 'date', order: 'ymd', separator: '/' }, '2024/03/04'),
     '2024-03-04')
+  t.equal(canonicalValue({ type: 'date', order: 'ymd', separator: '-' }, '0999-12-31'),
+    '0999-12-31')
+  t.equal(canonicalValue({ type: 'date', order: 'dmy', separator: '-' }, '1-2-0033'),
+    '0033-02-01', 'years keep four digits')
 })
 
 t.test('timestamps get a T and a ±hh:mm offset', async (t) => {
@@ -43,6 +55,16 @@ t.test('timestamps get a T and a ±hh:mm offset', async (t) => {
 t.test('booleans become true or false', async (t) => {
   t.equal(canonicalValue({ type: 'boolean' }, 'Oui'), 'true')
   t.equal(canonicalValue({ type: 'boolean' }, 'FAUX'), 'false')
+  t.equal(canonicalValue({ type: 'boolean' }, 'tRuE'), 'true')
+  t.equal(canonicalValue({ type: 'boolean' }, 'vraI'), 'true')
+  t.equal(canonicalValue({ type: 'boolean' }, 'False'), 'false')
+  t.equal(canonicalValue({ type: 'boolean' }, 'nON'), 'false')
+})
+
+t.test('only the six words are booleans, whatever lower-cases to them', async (t) => {
+  for (const value of ['ou', 'ouii', 'o ui', 'oúi', 'ouİ', 'vraİ', 'n0n', 'true!', 'OUI\u0307']) {
+    t.equal(matchesFormat({ type: 'boolean' }, value), false, value)
+  }
 })
 
 t.test('empty cells and null markers are null in typed columns', async (t) => {

@@ -241,6 +241,10 @@ t.test('a column of only null markers is text', async (t) => {
 t.test('null markers can be configured', async (t) => {
   t.equal(infer(['12', 'ND'], ['ND']).format.type, 'integer')
   t.equal(infer(['12', 'NA'], ['ND']).format.type, 'text')
+  const markers = ['ND', 'non renseigné', 'Ø']
+  t.equal(infer(['12', 'non renseigné', 'Ø', 'ND'], markers).markerCount, 3)
+  t.equal(infer(['12', 'non renseign', 'Ø'], markers).format.type, 'text')
+  t.equal(infer(['12', 'NA'], []).format.type, 'text', 'no markers at all')
 })
 
 t.test('text after typed values names the first offending value and line', async (t) => {
