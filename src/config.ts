@@ -26,6 +26,7 @@ export const configSchema = {
     MAX_COLUMNS: { type: 'integer', minimum: 1, maximum: 1500, default: 1000 },
     MAX_CELL_BYTES: { type: 'integer', minimum: 1, default: 1048576 },
     MAX_ROW_CHARS: { type: 'integer', minimum: 1, default: 8388608 },
+    UPLOAD_IDLE_SECONDS: { type: 'integer', minimum: 1, default: 60 },
     REVISIONS_KEPT: { type: 'integer', minimum: 1, default: 5 },
     PAGE_SIZE_DEFAULT: { type: 'integer', minimum: 1, default: 50 },
     PAGE_SIZE_MAX: { type: 'integer', minimum: 1, default: 1000 },

@@ -27,6 +27,8 @@ export const ERRORS = {
   CSV_TOO_MANY_COLUMNS: { status: 422, title: 'The file has too many columns' },
   CSV_CELL_TOO_LARGE: { status: 422, title: 'A cell is larger than allowed' },
   CSV_ROW_TOO_WIDE: { status: 422, title: 'A row is too wide to store' },
+  CSV_VALUE_REJECTED: { status: 422, title: 'A value cannot be stored' },
+  UPLOAD_STALLED: { status: 408, title: 'The upload stopped sending data' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'The service is not available right now' }
 } as const

@@ -19,6 +19,7 @@ import type { StoredColumn } from './revision.model.js'
 import { buildReport } from './revision.report.js'
 import { sniffFile } from './sniff-file.js'
 import { removeTotalRow } from './total-row.js'
+import { asLoadProblem } from './load-problem.js'
 import {
   applyDialect, applyEncoding, checkForcedDecoding, type Forced
 } from './upload-options.js'
@@ -35,7 +36,7 @@ export interface IngestDeps {
   pool: pg.Pool
   files: FileStore
   log: Logger
-  limits: Limits & { maxUploadBytes: number; revisionsKept: number }
+  limits: Limits & { maxUploadBytes: number; revisionsKept: number; uploadIdleMs: number }
   nullMarkers: string[]
 }
 
@@ -99,6 +100,7 @@ async function storeAndLoad(
     db: deps.db,
     files: deps.files,
     maxBytes: deps.limits.maxUploadBytes,
+    idleMs: deps.limits.uploadIdleMs,
     revisionId,
     body: upload.body
   }
@@ -246,19 +248,4 @@ async function finishLoad(
   const old = await supersedeOldRevisions(client, resourceId, deps.limits.revisionsKept)
   for (const o of old) if (o.table_name !== null) await dropTable(client, o.table_name)
   return { rowCount, old }
-}
-
-// PostgreSQL refusals that come from the file itself, told as such.
-function asLoadProblem(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code
-  if (code === '54000') {
-    return new AppError(
-      'CSV_ROW_TOO_WIDE',
-      'A row of this file is wider than a PostgreSQL row can be (about 8 kB of short ' +
-        'values); split the file into fewer columns.',
-      {},
-      error
-    )
-  }
-  return error
 }

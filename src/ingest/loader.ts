@@ -137,6 +137,9 @@ export async function copyFileIntoTable(
     }
     if (batch !== '') await write(copy, batch)
     input.onRows(rowCount)
+    // Ending a COPY that PostgreSQL already refused would throw in the library.
+    const refused = copyErrors.get(copy)
+    if (refused !== undefined) throw refused
     copy.end()
     await finished(copy)
   } catch (error) {
@@ -170,8 +173,22 @@ async function startCopy(client: pg.PoolClient, input: LoadInput, columns: Loade
     name: c.physical,
     format: c.loaded
   })))
-  return copyRows(client, input.table, physical)
+  const copy = copyRows(client, input.table, physical)
+  // PostgreSQL may refuse a row at any time (a value out of range, a row too
+  // wide): the error is kept and thrown at the next write, never left
+  // unhandled on the stream, which would bring the process down.
+  copy.on('error', (error) => {
+    copyErrors.set(copy, error)
+    // pg-copy-streams (7.0) drops its connection on a refusal but may still
+    // flush a chunk it holds when the socket drains, and throw outside any
+    // handler. Nothing more is to be sent once PostgreSQL refused the COPY.
+    const internals = copy as unknown as { chunks?: unknown[] }
+    if (Array.isArray(internals.chunks)) internals.chunks = []
+  })
+  return copy
 }
+
+const copyErrors = new WeakMap<Writable, Error>()
 
 async function writeHeld(copy: Writable, held: HeldRow[], columns: LoadedColumn[], batch: string) {
   for (const { row, line, values } of held) {
@@ -185,5 +202,7 @@ async function writeHeld(copy: Writable, held: HeldRow[], columns: LoadedColumn[
 }
 
 async function write(stream: Writable, chunk: string): Promise<void> {
+  const refused = copyErrors.get(stream)
+  if (refused !== undefined) throw refused
   if (!stream.write(chunk)) await once(stream, 'drain')
 }

@@ -23,6 +23,11 @@ export const newNumberShape = (): NumberShape =>
 
 const INT64_MAX = '9223372036854775807'
 
+// No quantity has more digits than this; PostgreSQL's numeric would refuse past
+// 131,072 before the decimal mark and 16,383 after it. Longer digit strings are
+// identifiers or garbage, and stay text.
+const MAX_DIGITS = 1000
+
 // A 19-digit integer fits a bigint if not above 2^63 - 1 (2^63 when negative).
 function fitsInt64(s: string, start: number, end: number, negative: boolean): boolean {
   let k = 0
@@ -90,6 +95,7 @@ export function scanNumber(s: string, out: NumberShape): boolean {
     }
     if (scale === 1 || i !== end) return false
   }
+  if (i - start > MAX_DIGITS) return false
 
   out.value = negative ? -value : value
   out.fitsInt64 = out.decimalMark === null &&

@@ -16,12 +16,16 @@ interface ReceiveInput {
   db: Db
   files: FileStore
   maxBytes: number
+  // How long the sender may send nothing before the upload is given up.
+  idleMs: number
   revisionId: string
   body: Readable
 }
 
 // The body to disk, hashed, counted and its encoding decided over every byte.
-// `tap` sees every chunk on the way, and may hold the upload back.
+// `tap` sees every chunk on the way, and may hold the upload back. A sender
+// silent for `idleMs` is cut off: an upload loaded early holds a database
+// connection meanwhile. Time spent waiting for our own parser does not count.
 export async function receive(
   input: ReceiveInput,
   progress: Progress,
@@ -29,11 +33,26 @@ export async function receive(
 ): Promise<Received> {
   const detector = new EncodingDetector()
   const { db, files, maxBytes, revisionId, body } = input
-  const stored = await files.write(revisionId, body, maxBytes, (chunk) => {
-    detector.update(chunk)
-    progress.received(chunk.length)
-    return tap(chunk)
+  const idle = new IdleTimer(input.idleMs, () => {
+    const seconds = Math.round(input.idleMs / 1000)
+    body.destroy(new AppError('UPLOAD_STALLED',
+      `Nothing arrived for ${seconds} s; the upload was given up and nothing was changed.`))
   })
+
+  let stored: StoredFile
+  try {
+    stored = await files.write(revisionId, body, maxBytes, (chunk) => {
+      idle.stop()
+      detector.update(chunk)
+      progress.received(chunk.length)
+      const waiting = tap(chunk)
+      if (waiting === undefined) idle.start()
+      else waiting.then(() => idle.start(), () => idle.start())
+      return waiting
+    })
+  } finally {
+    idle.stop()
+  }
   await recordStoredFile(db, revisionId, stored)
   if (stored.size === 0) throw new AppError('CSV_EMPTY', 'The uploaded file has no content.')
   return { stored, detected: detector.finish() }
@@ -52,5 +71,23 @@ export function checkEncoding(encoding: EncodingResult): void {
         'encodings or was damaged. Save it again as UTF-8.',
       { line }
     )
+  }
+}
+
+class IdleTimer {
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(private readonly ms: number, private readonly fire: () => void) {
+    this.start()
+  }
+
+  start(): void {
+    this.stop()
+    this.#timer = setTimeout(this.fire, this.ms)
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
   }
 }

@@ -49,7 +49,8 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
       maxCellBytes: config.MAX_CELL_BYTES,
       maxRecordChars: config.MAX_ROW_CHARS,
       maxUploadBytes: config.MAX_UPLOAD_BYTES,
-      revisionsKept: config.REVISIONS_KEPT
+      revisionsKept: config.REVISIONS_KEPT,
+      uploadIdleMs: config.UPLOAD_IDLE_SECONDS * 1000
     },
     nullMarkers: [...DEFAULT_NULL_MARKERS]
   }

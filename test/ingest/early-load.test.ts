@@ -149,3 +149,44 @@ t.test('when the first bytes mislead, the stored file decides', async (t) => {
   t.equal(wide.res.status, 422)
   t.match(wide.res.json(), { code: 'CSV_TOO_MANY_FIELDS', line: 12 })
 })
+
+t.test('a sender that stops sending is cut off, and its early load rolled back', async (t) => {
+  const { app, adminToken, handle } = await buildTestApp(t, { UPLOAD_IDLE_SECONDS: '1' })
+  const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
+  const token = await tokenFor(caller(app, adminToken), 'editor')
+  const id = await createResource(editor, await createDataset(editor))
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+
+  const request = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'PUT',
+    path: `/api/v1/resources/${id}/data`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }
+  })
+  request.on('error', () => undefined)
+  request.write(HEADER + rows(1, MANY))
+
+  let revision: { id: string; status: string } | undefined
+  for (let i = 0; i < 100 && revision?.status !== 'failed'; i++) {
+    await sleep(100)
+    const list = await editor.get(`/api/v1/resources/${id}/revisions`)
+    revision = list.json<{ data: Array<typeof revision> }>().data[0]
+  }
+  const failed = await editor.get(`/api/v1/revisions/${revision?.id ?? ''}`)
+  t.match(failed.json(), { status: 'failed', error: { code: 'UPLOAD_STALLED' } })
+  // The connection was closed; its backend goes away a moment later.
+  let open: number | null = null
+  for (let i = 0; i < 50 && open !== 0; i++) {
+    if (open !== null) await sleep(100)
+    open = (await handle.pool.query(
+      `select 1 from pg_stat_activity where query ilike 'copy %rev_%' and state <> 'idle'`
+    )).rowCount
+  }
+  t.equal(open, 0, 'no COPY left open')
+  const tables = await handle.pool.query(`select 1 from pg_tables where schemaname = 'ingest'`)
+  t.equal(tables.rowCount, 0, 'no table left')
+  request.destroy()
+})

@@ -1,3 +1,5 @@
+import http from 'node:http'
+
 import pg from 'pg'
 import t from 'tap'
 
@@ -92,6 +94,20 @@ t.test('uploads at the edges', async (t) => {
     const wide = await upload(editor, await fresh(), `${header}\n${wideRow}\n`)
     t.equal(wide.status, 422, wide.body)
     t.equal(wide.json().code, 'CSV_ROW_TOO_WIDE')
+
+    // Refused while rows are still streaming into COPY (past the rows held to guess
+    // types): once crashed the process with an unhandled stream error.
+    const streamed = await upload(editor, await fresh(),
+      `${header}\n${`${wideRow}\n`.repeat(600)}`)
+    t.equal(streamed.status, 422, streamed.body)
+    t.equal(streamed.json().code, 'CSV_ROW_TOO_WIDE')
+
+    // A digit string too long for any quantity (and for numeric) is text.
+    const digits = Array.from({ length: 6000 }, (_, i) => `${i},${i}.5`)
+    digits[5500] = `5500,1${'0'.repeat(20_000)}`
+    const long = await upload(editor, await fresh(), `id,v\n${digits.join('\n')}\n`)
+    t.equal(long.status, 201, long.body)
+    t.match(long.json(), { columns: [{ type: 'integer' }, { type: 'text' }] })
   })
 
   t.test('a broken multipart body is a 400', async (t) => {
@@ -114,19 +130,39 @@ t.test('uploads at the edges', async (t) => {
       const pool = new pg.Pool({ connectionString: small.databaseUrl, max: 1 })
       t.teardown(() => pool.end())
 
-      // Big enough to take seconds: the quick uploads start once it is under way
-      // and are done long before it.
-      const big = ['n;libelle'].concat(Array.from({ length: 600_000 }, (_, i) => `${i};l ${i}`))
-      const slow = upload(smallEditor, id, big.join('\n') + '\n')
+      // Half sent and held open while two quick uploads start and finish; then the
+      // rest is sent, so the first upload started is the last to finish.
+      await small.app.listen({ host: '127.0.0.1', port: 0 })
+      const address = small.app.server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      const request = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'PUT',
+        path: `/api/v1/resources/${id}/data`,
+        headers: { authorization: `Bearer ${small.adminToken}`, 'content-type': 'text/csv' }
+      })
+      const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        request.on('response', (res) => {
+          let body = ''
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+        })
+        request.on('error', reject)
+      })
+      const big = Array.from({ length: 200_000 }, (_, i) => `${i};l ${i}\n`)
+      request.write('n;libelle\n' + big.slice(0, 100_000).join(''))
       for (let i = 0; i < 400; i++) {
         const active = await pool.query(`select 1 from revision where status = 'ingesting'`)
         if ((active.rowCount ?? 0) > 0) break
         await new Promise((resolve) => setTimeout(resolve, 10))
       }
       for (const n of [1, 2]) t.equal((await upload(smallEditor, id, `n\n${n}\n`)).status, 201)
+      request.end(big.slice(100_000).join(''))
 
-      const late = await slow
-      t.equal(late.status, 201, 'the slow upload is reported too')
+      const finished = await answer
+      t.equal(finished.status, 201, 'the slow upload is reported too')
+      const late = { json: <T>() => JSON.parse(finished.body) as T }
       const report = late.json<Revision & { current: boolean }>()
       t.equal(report.current, false)
       t.ok(report.report.warnings.some((w) => w.code === 'NEWER_UPLOAD_SERVED'))
