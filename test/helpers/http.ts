@@ -1,3 +1,5 @@
+import http from 'node:http'
+
 import type { FastifyInstance, InjectOptions } from 'fastify'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -58,4 +60,31 @@ export async function createResource(c: Caller, datasetId: string, title = 'Fich
 
 export async function upload(c: Caller, resourceId: string, content: Buffer | string) {
   return c.put(`/api/v1/resources/${resourceId}/data`, content)
+}
+
+// The app on a real socket, for tests that need a body sent piece by piece.
+export async function listen(app: FastifyInstance): Promise<number> {
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  return typeof address === 'object' && address !== null ? address.port : 0
+}
+
+// A PUT of a resource's data whose body the test writes, and ends, itself.
+export function openUpload(port: number, resourceId: string, token: string) {
+  const request = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'PUT',
+    path: `/api/v1/resources/${resourceId}/data`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }
+  })
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request.on('response', (res) => {
+      let body = ''
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    request.on('error', reject)
+  })
+  return { request, answer }
 }

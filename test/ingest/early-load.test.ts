@@ -1,4 +1,3 @@
-import http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import t from 'tap'
@@ -6,7 +5,9 @@ import t from 'tap'
 import { SAMPLE_BYTES } from '../../src/ingest/sniff-file.js'
 import { GUESS_ROWS } from '../../src/ingest/typed-load.js'
 import { buildTestApp } from '../helpers/app.js'
-import { caller, createDataset, createResource, tokenFor } from '../helpers/http.js'
+import {
+  caller, createDataset, createResource, listen, openUpload, tokenFor
+} from '../helpers/http.js'
 
 type Rows = { data: Array<Record<string, unknown>> }
 interface Revision {
@@ -30,29 +31,8 @@ t.test('a large upload is parsed while it arrives', async (t) => {
   const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
   const token = await tokenFor(caller(app, adminToken), 'editor')
   const datasetId = await createDataset(editor)
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
-
-  // A PUT whose body is sent by the test, piece by piece.
-  const open = (resourceId: string) => {
-    const request = http.request({
-      host: '127.0.0.1',
-      port,
-      method: 'PUT',
-      path: `/api/v1/resources/${resourceId}/data`,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }
-    })
-    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      request.on('response', (res) => {
-        let body = ''
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-      })
-      request.on('error', reject)
-    })
-    return { request, answer }
-  }
+  const port = await listen(app)
+  const open = (resourceId: string) => openUpload(port, resourceId, token)
 
   // The load's COPY, seen from another connection while the body is unfinished.
   const copying = async (): Promise<boolean> => {
@@ -155,17 +135,8 @@ t.test('a sender that stops sending is cut off, and its early load rolled back',
   const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
   const token = await tokenFor(caller(app, adminToken), 'editor')
   const id = await createResource(editor, await createDataset(editor))
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
-
-  const request = http.request({
-    host: '127.0.0.1',
-    port,
-    method: 'PUT',
-    path: `/api/v1/resources/${id}/data`,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }
-  })
+  const { request, answer } = openUpload(await listen(app), id, token)
+  answer.catch(() => undefined)
   request.on('error', () => undefined)
   request.write(HEADER + rows(1, MANY))
 

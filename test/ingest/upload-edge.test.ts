@@ -1,10 +1,10 @@
-import http from 'node:http'
-
 import pg from 'pg'
 import t from 'tap'
 
 import { buildTestApp } from '../helpers/app.js'
-import { caller, createDataset, createResource, tokenFor, upload } from '../helpers/http.js'
+import {
+  caller, createDataset, createResource, listen, openUpload, tokenFor, upload
+} from '../helpers/http.js'
 
 interface Revision {
   row_count: number
@@ -132,24 +132,8 @@ t.test('uploads at the edges', async (t) => {
 
       // Half sent and held open while two quick uploads start and finish; then the
       // rest is sent, so the first upload started is the last to finish.
-      await small.app.listen({ host: '127.0.0.1', port: 0 })
-      const address = small.app.server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      const request = http.request({
-        host: '127.0.0.1',
-        port,
-        method: 'PUT',
-        path: `/api/v1/resources/${id}/data`,
-        headers: { authorization: `Bearer ${small.adminToken}`, 'content-type': 'text/csv' }
-      })
-      const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-        request.on('response', (res) => {
-          let body = ''
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()))
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-        })
-        request.on('error', reject)
-      })
+      const port = await listen(small.app)
+      const { request, answer } = openUpload(port, id, small.adminToken)
       const big = Array.from({ length: 200_000 }, (_, i) => `${i};l ${i}\n`)
       request.write('n;libelle\n' + big.slice(0, 100_000).join(''))
       for (let i = 0; i < 400; i++) {
