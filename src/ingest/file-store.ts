@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
@@ -23,16 +22,15 @@ export class FileStore {
     await fs.mkdir(this.dir, { recursive: true })
   }
 
-  // Streams `body` to disk while hashing and counting it, and passes every chunk
-  // to `inspect` on the way: one pass, constant memory. When `inspect` returns a
-  // promise (a parser that is behind), the upload waits for it.
+  // Streams `body` to disk while counting it, and passes every chunk to
+  // `inspect` on the way (hash, encoding, parser): one pass, constant memory.
+  // When `inspect` returns a promise (something behind), the upload waits.
   async write(
     key: string,
     body: Readable,
     maxBytes: number,
     inspect: (chunk: Buffer) => Promise<void> | undefined
-  ): Promise<StoredFile> {
-    const hash = createHash('sha256')
+  ): Promise<{ key: string; size: number }> {
     let size = 0
 
     const meter = new Transform({
@@ -42,7 +40,6 @@ export class FileStore {
           done(new AppError('UPLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes.`))
           return
         }
-        hash.update(chunk)
         const waiting = inspect(chunk)
         if (waiting === undefined) done(null, chunk)
         else waiting.then(() => done(null, chunk), done)
@@ -59,7 +56,7 @@ export class FileStore {
       throw asUploadProblem(error)
     }
 
-    return { key, size, sha256: hash.digest('hex') }
+    return { key, size }
   }
 
   open(key: string, start = 0, end?: number): Readable {

@@ -2,8 +2,9 @@ import type { Readable } from 'node:stream'
 
 import type { Db } from '../db/database.js'
 import { AppError } from '../http/errors.js'
-import { EncodingDetector, type EncodingResult } from './encoding.js'
+import type { EncodingResult } from './encoding.js'
 import type { FileStore, StoredFile } from './file-store.js'
+import { ByteInspector } from './inspector.js'
 import type { Progress } from './progress.js'
 import { recordStoredFile } from './revision.queries.js'
 
@@ -31,7 +32,7 @@ export async function receive(
   progress: Progress,
   tap: (chunk: Buffer) => Promise<void> | undefined
 ): Promise<Received> {
-  const detector = new EncodingDetector()
+  const inspector = new ByteInspector()
   const { db, files, maxBytes, revisionId, body } = input
   const idle = new IdleTimer(input.idleMs, () => {
     const seconds = Math.round(input.idleMs / 1000)
@@ -40,22 +41,34 @@ export async function receive(
   })
 
   let stored: StoredFile
+  let detected: EncodingResult
   try {
-    stored = await files.write(revisionId, body, maxBytes, (chunk) => {
+    const written = await files.write(revisionId, body, maxBytes, (chunk) => {
       idle.stop()
-      detector.update(chunk)
       progress.received(chunk.length)
-      const waiting = tap(chunk)
+      const waiting = both(inspector.update(chunk), tap(chunk))
       if (waiting === undefined) idle.start()
       else waiting.then(() => idle.start(), () => idle.start())
       return waiting
     })
+    const inspected = await inspector.finish()
+    stored = { ...written, sha256: inspected.sha256 }
+    detected = inspected.detected
+  } catch (error) {
+    inspector.drop()
+    throw error
   } finally {
     idle.stop()
   }
   await recordStoredFile(db, revisionId, stored)
   if (stored.size === 0) throw new AppError('CSV_EMPTY', 'The uploaded file has no content.')
-  return { stored, detected: detector.finish() }
+  return { stored, detected }
+}
+
+function both(a: Promise<void> | undefined, b: Promise<void> | undefined) {
+  if (a === undefined) return b
+  if (b === undefined) return a
+  return Promise.all([a, b]).then(() => undefined)
 }
 
 export function checkEncoding(encoding: EncodingResult): void {
