@@ -23,6 +23,9 @@ export interface Loading {
   client: pg.PoolClient
   settings: Settings
   copied: Promise<Copied>
+  // Gives the connection back (destroyed when `broken`, so PostgreSQL rolls
+  // back whatever was under way).
+  release: (broken: boolean) => void
 }
 
 export type BeginLoad = (
@@ -106,7 +109,7 @@ export class EarlyLoad {
     if (confirmed) return loading
 
     await loading.copied.catch(() => undefined)
-    loading.client.release(true)
+    loading.release(true)
     return null
   }
 
@@ -120,7 +123,7 @@ export class EarlyLoad {
     const loading = this.#loading
     if (loading === null) return
     await loading.copied.catch(() => undefined)
-    loading.client.release(true)
+    loading.release(true)
   }
 
   async #start(head: Buffer): Promise<void> {

@@ -131,7 +131,7 @@ async function storeAndLoad(
   } finally {
     // On failure the connection is destroyed rather than reused: PostgreSQL then
     // rolls back the transaction, whatever state COPY left it in.
-    loading.client.release(broken)
+    loading.release(broken)
   }
 }
 
@@ -167,10 +167,19 @@ interface Begin {
 async function beginLoad(deps: IngestDeps, begin: Begin, progress: Progress): Promise<Loading> {
   const { forced } = begin.upload
   const client = await deps.pool.connect()
+  // A connection lost while checked out (PostgreSQL shut down mid-load) is
+  // reported on the client as well as to the query under way: without a
+  // listener that report would bring the process down.
+  const lost = (error: Error) => progress.log.warn({ err: error }, 'load connection lost')
+  client.on('error', lost)
+  const release = (broken: boolean) => {
+    client.off('error', lost)
+    client.release(broken)
+  }
   try {
     await client.query('begin')
   } catch (error) {
-    client.release(true)
+    release(true)
     throw error
   }
 
@@ -189,7 +198,7 @@ async function beginLoad(deps: IngestDeps, begin: Begin, progress: Progress): Pr
   // Awaited by the caller once the upload is in; not an unhandled rejection
   // meanwhile.
   copied.catch(() => undefined)
-  return { client, settings: begin.settings, copied }
+  return { client, settings: begin.settings, copied, release }
 }
 
 interface Load {

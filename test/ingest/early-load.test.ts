@@ -97,6 +97,33 @@ t.test('a large upload is parsed while it arrives', async (t) => {
     })
 })
 
+t.test('a load whose connection is killed fails alone; the service goes on', async (t) => {
+  const { app, adminToken, handle } = await buildTestApp(t)
+  const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
+  const token = await tokenFor(caller(app, adminToken), 'editor')
+  const id = await createResource(editor, await createDataset(editor))
+  const { request, answer } = openUpload(await listen(app), id, token)
+  request.write(HEADER + rows(1, MANY))
+
+  // The backend running the early load's COPY, terminated as a restart would.
+  let killed = false
+  for (let i = 0; i < 100 && !killed; i++) {
+    const result = await handle.pool.query<{ killed: boolean }>(
+      `select pg_terminate_backend(pid) as killed from pg_stat_activity
+       where query ilike 'copy %rev_%' and state = 'active'`)
+    killed = result.rows[0]?.killed === true
+    if (!killed) await sleep(100)
+  }
+  t.ok(killed, 'the COPY was terminated')
+  request.end(rows(MANY + 1, MANY + 10))
+
+  const done = await answer
+  t.equal(done.status, 500, 'the upload fails')
+  t.match(JSON.parse(done.body), { code: 'INTERNAL' })
+  const again = await editor.put(`/api/v1/resources/${id}/data`, 'a\n1\n')
+  t.equal(again.status, 201, 'the next upload is served')
+})
+
 t.test('when the first bytes mislead, the stored file decides', async (t) => {
   const { app, adminToken } = await buildTestApp(t)
   const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
