@@ -39,7 +39,9 @@ export async function loadVisibleResource(
   return row
 }
 
-export async function loadWritableResource(db: Db, actor: Actor, id: string) {
+// A resource of the caller's own organization: what uploads and revisions need,
+// for reading as for writing (the route's role says which).
+export async function loadOwnResource(db: Db, actor: Actor, id: string) {
   const row = await loadVisibleResource(db, actor, id)
   if (!canWrite(actor, row)) throw notFound('Resource')
   return row
@@ -115,7 +117,7 @@ export default async function resourceRoutes(app: FastifyInstance, opts: Catalog
     }
   }, async (request) => {
     const actor = requireActor(request.actor)
-    await loadWritableResource(db, actor, request.params.id)
+    await loadOwnResource(db, actor, request.params.id)
     await updateResource(db, request.params.id, request.body)
     await recordAudit(db, actor, 'resource.update', 'resource', request.params.id)
     return view(request.params.id)

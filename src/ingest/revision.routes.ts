@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 
 import { recordAudit } from '../auth/audit.queries.js'
-import { requireActor } from '../auth/roles.js'
-import { loadWritableResource } from '../catalogue/resource.routes.js'
+import { type Actor, requireActor } from '../auth/roles.js'
+import { loadOwnResource } from '../catalogue/resource.routes.js'
 import type { Db } from '../db/database.js'
 import { AppError, notFound } from '../http/errors.js'
 import { idParams, problems } from '../http/schemas.js'
@@ -29,7 +29,7 @@ export default async function revisionRoutes(app: FastifyInstance, opts: { db: D
       response: { 200: revisionListSchema, ...problems(401, 403, 404) }
     }
   }, async (request) => {
-    const resource = await loadWritableResource(db, requireActor(request.actor), request.params.id)
+    const resource = await loadOwnResource(db, requireActor(request.actor), request.params.id)
     const rows = await listRevisions(db, resource.id)
     return { data: rows.map((r) => toRevisionView(r, resource.current_revision_id)) }
   })
@@ -43,9 +43,8 @@ export default async function revisionRoutes(app: FastifyInstance, opts: { db: D
       response: { 200: revision, ...problems(401, 403, 404) }
     }
   }, async (request) => {
-    const row = await findRevision(db, request.params.id)
-    if (row === undefined) throw notFound('Revision')
-    const resource = await loadWritableResource(db, requireActor(request.actor), row.resource_id)
+    const { row, resource } = await loadOwnRevision(db, requireActor(request.actor),
+      request.params.id)
     return toRevisionView(row, resource.current_revision_id)
   })
 
@@ -61,9 +60,7 @@ export default async function revisionRoutes(app: FastifyInstance, opts: { db: D
     }
   }, async (request) => {
     const actor = requireActor(request.actor)
-    const row = await findRevision(db, request.params.id)
-    if (row === undefined) throw notFound('Revision')
-    const resource = await loadWritableResource(db, actor, row.resource_id)
+    const { row, resource } = await loadOwnRevision(db, actor, request.params.id)
     if (!(await restoreRevision(db, resource.id, row.id))) {
       throw new AppError('STATE_CONFLICT', `This revision is ${row.status}; only a ready ` +
         'revision can be served again.')
@@ -71,4 +68,11 @@ export default async function revisionRoutes(app: FastifyInstance, opts: { db: D
     await recordAudit(db, actor, 'resource.restore', 'resource', resource.id, { revision: row.id })
     return toRevisionView(row, row.id)
   })
+}
+
+// A revision and its resource, when the resource is the caller's organization's.
+async function loadOwnRevision(db: Db, actor: Actor, id: string) {
+  const row = await findRevision(db, id)
+  if (row === undefined) throw notFound('Revision')
+  return { row, resource: await loadOwnResource(db, actor, row.resource_id) }
 }

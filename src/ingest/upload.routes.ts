@@ -5,7 +5,7 @@ import type pg from 'pg'
 import { recordAudit } from '../auth/audit.queries.js'
 import { requireActor } from '../auth/roles.js'
 import { findResource } from '../catalogue/resource.queries.js'
-import { loadVisibleResource, loadWritableResource } from '../catalogue/resource.routes.js'
+import { loadVisibleResource, loadOwnResource } from '../catalogue/resource.routes.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import { AppError, notFound } from '../http/errors.js'
@@ -78,7 +78,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     }
   }, async (request, reply) => {
     const actor = requireActor(request.actor)
-    const resource = await loadWritableResource(db, actor, request.params.id)
+    const resource = await loadOwnResource(db, actor, request.params.id)
     if (request.isMultipart()) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with POST.')
     }
@@ -108,7 +108,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     }
   }, async (request, reply) => {
     const actor = requireActor(request.actor)
-    const resource = await loadWritableResource(db, actor, request.params.id)
+    const resource = await loadOwnResource(db, actor, request.params.id)
     if (!request.isMultipart()) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data, or use PUT.')
     }
