@@ -26,5 +26,16 @@ export function asLoadProblem(error: unknown): unknown {
       error
     )
   }
+  // The database went away under the load (shut down, restarted, connection
+  // killed): the file is not at fault, and the upload can be tried again.
+  const lost = typeof code === 'string' && (code.startsWith('57P') || code.startsWith('08'))
+  if (lost || (error instanceof Error && /^Connection terminated/.test(error.message))) {
+    return new AppError(
+      'UNAVAILABLE',
+      'The database connection was lost during the load; nothing was changed. Try again.',
+      {},
+      error
+    )
+  }
   return error
 }

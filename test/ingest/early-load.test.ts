@@ -118,8 +118,8 @@ t.test('a load whose connection is killed fails alone; the service goes on', asy
   request.end(rows(MANY + 1, MANY + 10))
 
   const done = await answer
-  t.equal(done.status, 500, 'the upload fails')
-  t.match(JSON.parse(done.body), { code: 'INTERNAL' })
+  t.equal(done.status, 503, 'the upload fails, to be tried again')
+  t.match(JSON.parse(done.body), { code: 'UNAVAILABLE' })
   const again = await editor.put(`/api/v1/resources/${id}/data`, 'a\n1\n')
   t.equal(again.status, 201, 'the next upload is served')
 })

@@ -20,6 +20,10 @@ t.test('refusals from PostgreSQL are told as problems of the file', async (t) =>
   const nowhere = asLoadProblem(refusal('22008'))
   t.match(nowhere, { code: 'CSV_VALUE_REJECTED', extras: {} })
 
-  const other = refusal('57P01')
+  t.match(asLoadProblem(refusal('57P01')), { code: 'UNAVAILABLE' }, 'an admin shutdown')
+  t.match(asLoadProblem(new Error('Connection terminated unexpectedly')),
+    { code: 'UNAVAILABLE' }, 'a lost connection')
+
+  const other = refusal('42P01')
   t.equal(asLoadProblem(other), other, 'anything else is left as it is')
 })
