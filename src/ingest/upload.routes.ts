@@ -28,7 +28,7 @@ export interface UploadOptions {
 
 const tags = ['resources']
 const revision = { $ref: 'Revision#' } as const
-const uploadResponses = { 201: revision, ...problems(400, 401, 403, 404, 408, 413, 415, 422, 503) }
+const uploadResponses = { 201: revision, ...problems(400, 401, 403, 404, 413, 415, 422, 503) }
 
 export default async function uploadRoutes(app: FastifyInstance, opts: UploadOptions) {
   const api = app.withTypeProvider<SchemaTypes>()
