@@ -39,7 +39,7 @@ export async function copyWithTypes(
 
 function outcomesOf(parsed: ParsedTable, decimal: '.' | ',' | undefined): ColumnOutcome[] {
   return parsed.columns.map((c) => {
-    const profile = c.profile.result()
+    const { profile } = c
     const { nullCount, min, max, kind, personal, distinct } = profile
     const format = withForcedDecimal(profile.format, decimal)
     return { physical: c.physical, format, nullCount, min, max, kind, personal, distinct }

@@ -1,68 +1,50 @@
-import { pipeline, type Readable } from 'node:stream'
-
 import { AppError } from '../http/errors.js'
-import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer.js'
+import { CsvSyntaxError, CsvTokenizer, type RecordSink } from './csv-tokenizer.js'
 import type { Dialect } from './dialect.js'
-import { decodeStream, type EncodingResult } from './encoding.js'
+import { type ChunkDecoder, createDecoder } from './decode.js'
+import type { EncodingResult } from './encoding.js'
 
-export interface CsvRecord {
-  record: string[]
-  // The line where the record ends.
-  lines: number
-}
+// A file's bytes, pushed chunk by chunk, decoded and split into records. It
+// runs synchronously, on whatever thread holds it (see parse-thread.ts), and
+// turns errors of either stage (a byte the decoder refuses, a broken quote)
+// into problems naming the line.
+export class RecordReader {
+  readonly #decode: ChunkDecoder
+  readonly #tokenizer: CsvTokenizer
 
-export interface RecordSource {
-  // Records in the batches one decoded chunk gives: the consumer loops over
-  // each batch synchronously, rather than awaiting every record.
-  batches: AsyncIterable<CsvRecord[]>
-  destroy: () => void
-}
-
-// A file's bytes (stored, or arriving), decoded and split into records. Errors of any stage (a byte
-// the decoder refuses, a broken quote) reach the reader of `records` as
-// problems naming the line; none is left unhandled on a stream.
-export function readRecords(
-  bytes: Readable,
-  encoding: EncodingResult,
-  dialect: Dialect,
-  maxRecordChars: number
-): RecordSource {
-  const decoded = decodeStream(encoding)
-  pipeline(bytes, decoded, () => undefined)
-  const tokenizer = new CsvTokenizer({
-    delimiter: dialect.delimiter,
-    quote: dialect.quote,
-    trimAroundQuotes: dialect.delimiter !== '\t',
-    maxRecordChars
-  })
-
-  return {
-    batches: batches(decoded, tokenizer, maxRecordChars),
-    destroy: () => decoded.destroy()
-  }
-}
-
-async function* batches(
-  decoded: AsyncIterable<unknown>,
-  tokenizer: CsvTokenizer,
-  maxRecordChars: number
-): AsyncGenerator<CsvRecord[]> {
-  let ready: CsvRecord[] = []
-  const sink = (record: string[], lines: number) => {
-    ready.push({ record, lines })
+  constructor(
+    encoding: EncodingResult,
+    dialect: Dialect,
+    private readonly maxRecordChars: number
+  ) {
+    this.#decode = createDecoder(encoding)
+    this.#tokenizer = new CsvTokenizer({
+      delimiter: dialect.delimiter,
+      quote: dialect.quote,
+      trimAroundQuotes: dialect.delimiter !== '\t',
+      maxRecordChars
+    })
   }
 
-  try {
-    for await (const chunk of decoded) {
-      tokenizer.push(String(chunk), sink)
-      if (ready.length === 0) continue
-      yield ready
-      ready = []
+  // The records complete once `bytes` is in, to `sink`, with the line each ends on.
+  push(bytes: Buffer, sink: RecordSink): void {
+    try {
+      const text = this.#decode(bytes, false)
+      if (text !== '') this.#tokenizer.push(text, sink)
+    } catch (error) {
+      throw asProblem(error, this.maxRecordChars)
     }
-    tokenizer.end(sink)
-    if (ready.length > 0) yield ready
-  } catch (error) {
-    throw asProblem(error, maxRecordChars)
+  }
+
+  // The end of the file: the last record needs no line end.
+  end(sink: RecordSink): void {
+    try {
+      const text = this.#decode(Buffer.alloc(0), true)
+      if (text !== '') this.#tokenizer.push(text, sink)
+      this.#tokenizer.end(sink)
+    } catch (error) {
+      throw asProblem(error, this.maxRecordChars)
+    }
   }
 }
 

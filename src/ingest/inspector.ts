@@ -1,7 +1,8 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 
 import type { EncodingResult } from './encoding.js'
 import type { InspectRequest } from './inspect-worker.js'
+import { spawnWorker, TransferBuffers } from './worker-threads.js'
 
 export interface Inspected {
   sha256: string
@@ -18,24 +19,7 @@ type Settle = { resolve: (inspected: Inspected) => void; reject: (error: Error) 
 // than fill memory.
 const MAX_PENDING_BYTES = 2 << 20
 
-// Chunks travel in buffers of this size, which the worker sends back to be used
-// again: fresh copies, freed only when the idle worker collects its garbage,
-// added some 60 MB to the service's memory on a large upload.
-const BUFFER_BYTES = 64 << 10
-const spare: ArrayBuffer[] = []
-
-function bufferFor(chunk: Buffer): Uint8Array<ArrayBuffer> {
-  if (chunk.length > BUFFER_BYTES) return new Uint8Array(chunk)
-  const view = new Uint8Array(spare.pop() ?? new ArrayBuffer(BUFFER_BYTES), 0, chunk.length)
-  view.set(chunk)
-  return view
-}
-
-function giveBack(buffer: ArrayBuffer): void {
-  if (buffer.byteLength === BUFFER_BYTES && spare.length < MAX_PENDING_BYTES / BUFFER_BYTES) {
-    spare.push(buffer)
-  }
-}
+const buffers = new TransferBuffers(MAX_PENDING_BYTES)
 
 let shared: SharedWorker | null = null
 
@@ -53,7 +37,7 @@ export class ByteInspector {
 
   // A copy of the chunk goes to the worker; a promise when too much is pending.
   update(chunk: Buffer): Promise<void> | undefined {
-    const copy = bufferFor(chunk)
+    const copy = buffers.copy(chunk)
     this.#pending += copy.length
     this.#worker.post({ id: this.#id, chunk: copy }, [copy.buffer])
     if (this.#pending <= MAX_PENDING_BYTES) return undefined
@@ -86,7 +70,7 @@ class SharedWorker {
   #dead: Error | null = null
 
   constructor() {
-    this.#worker = spawn()
+    this.#worker = spawnWorker('inspect-worker')
     this.#worker.on('message', (reply: Reply) => this.#receive(reply))
     this.#worker.on('error', (error) => this.#fail(error))
     this.#worker.on('exit', () => this.#fail(new Error('the inspection worker stopped')))
@@ -125,7 +109,7 @@ class SharedWorker {
 
   #receive(reply: Reply): void {
     if ('done' in reply) {
-      giveBack(reply.buffer)
+      buffers.giveBack(reply.buffer)
       this.#inspectors.get(reply.id)?.seen(reply.done)
       return
     }
@@ -149,17 +133,4 @@ class SharedWorker {
     for (const inspector of this.#inspectors.values()) inspector.seen(Infinity)
     this.#inspectors.clear()
   }
-}
-
-// Compiled, the worker is inspect-worker.js beside this file. Under tsx (the
-// tests run the TypeScript sources) a worker does not inherit the loader: it
-// registers tsx itself before importing the .ts source.
-function spawn(): Worker {
-  const here = new URL(import.meta.url)
-  if (!here.pathname.endsWith('.ts')) return new Worker(new URL('./inspect-worker.js', here))
-
-  const entry = JSON.stringify(new URL('./inspect-worker.ts', here).href)
-  const code = `import('tsx/esm/api').then(({ register }) => { register(); ` +
-    `return import(${entry}) })`
-  return new Worker(code, { eval: true })
 }

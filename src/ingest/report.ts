@@ -10,9 +10,20 @@ export interface Warning {
   column?: string
 }
 
-export class WarningLog {
-  readonly items: Warning[] = []
-  readonly counts: Record<string, number> = {}
+// The log as plain data, as it travels from the parsing thread.
+export interface Warnings {
+  items: Warning[]
+  counts: Record<string, number>
+}
+
+export class WarningLog implements Warnings {
+  readonly items: Warning[]
+  readonly counts: Record<string, number>
+
+  constructor(from: Warnings = { items: [], counts: {} }) {
+    this.items = from.items
+    this.counts = from.counts
+  }
 
   add(warning: Warning): void {
     this.counts[warning.code] = (this.counts[warning.code] ?? 0) + 1

@@ -1,0 +1,61 @@
+import { parentPort } from 'node:worker_threads'
+
+import type { ParseReply, ParseRequest, WireOutput } from './parse-protocol.js'
+import { toFailure } from './parse-protocol.js'
+import { type ParseOutput, TableParser } from './table-parser.js'
+
+// The worker side of parse-thread.ts: the loads given to this thread, each
+// parsed chunk by chunk into COPY text.
+
+const parsers = new Map<number, TableParser>()
+const encoder = new TextEncoder()
+
+function reply(message: ParseReply, transfer: ArrayBuffer[] = []): void {
+  parentPort?.postMessage(message, transfer)
+}
+
+// The COPY text as bytes in a buffer of its own, which can be moved.
+function wire(output: ParseOutput): { output: WireOutput; transfer: ArrayBuffer[] } {
+  const copy = output.copy === '' ? null : encoder.encode(output.copy)
+  const wired: WireOutput = { copy, rows: output.rows }
+  if (output.create !== undefined) wired.create = output.create
+  return { output: wired, transfer: copy === null ? [] : [copy.buffer] }
+}
+
+function handle(message: ParseRequest): void {
+  const { id } = message
+  if ('open' in message) {
+    parsers.set(id, new TableParser(message.open))
+    return
+  }
+  if ('drop' in message) {
+    parsers.delete(id)
+    return
+  }
+
+  // A load that failed (or was dropped) ignores what was sent after.
+  const parser = parsers.get(id)
+  if (parser === undefined) return
+
+  if ('chunk' in message) {
+    const { chunk } = message
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const { output, transfer } = wire(parser.push(bytes))
+    reply({ id, output, buffer: chunk.buffer }, [...transfer, chunk.buffer])
+    return
+  }
+
+  parsers.delete(id)
+  const { output: last, summary } = parser.finish()
+  const { output, transfer } = wire(last)
+  reply({ id, output, summary }, transfer)
+}
+
+parentPort?.on('message', (message: ParseRequest) => {
+  try {
+    handle(message)
+  } catch (error) {
+    parsers.delete(message.id)
+    reply({ id: message.id, failure: toFailure(error) })
+  }
+})

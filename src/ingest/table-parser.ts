@@ -1,0 +1,193 @@
+import { AppError } from '../http/errors.js'
+import { RecordReader } from './csv-reader.js'
+import { type Dialect, headerTest, isBlankRecord } from './dialect.js'
+import type { EncodingResult } from './encoding.js'
+import type { InferredFormat } from './infer.js'
+import type { ColumnProfileResult } from './profile.js'
+import { type Warnings, WarningLog } from './report.js'
+import {
+  buildColumns, heldLine, type HeldRow, type Limits, type LoadedColumn, readRow, rowLine, TEXT
+} from './rows.js'
+import { cellEncoder, GUESS_CHARS, GUESS_ROWS, withForcedDecimal } from './typed-load.js'
+
+// From a file's bytes to the lines PostgreSQL's COPY reads, and what was learnt
+// on the way: the header, every column's profile, the rows skipped and why.
+// Synchronous and free of I/O, so that it runs on a worker thread (see
+// parse-thread.ts) while the main thread moves bytes.
+
+export interface ParseSettings {
+  encoding: EncodingResult
+  dialect: Dialect
+  limits: Limits
+  nullMarkers: string[]
+  // Copy typed values guessed from the first rows (see typed-load.ts), or text.
+  guessTypes: boolean
+  forcedDecimal: '.' | ',' | undefined
+}
+
+// A column as its table is created.
+export interface TableColumn {
+  physical: string
+  format: InferredFormat
+}
+
+// What one chunk of the file gives.
+export interface ParseOutput {
+  // The table to create: set once, when the first rows have decided the types.
+  create?: TableColumn[]
+  // COPY text lines, in order; only once the table is decided.
+  copy: string
+  // Data rows read so far.
+  rows: number
+}
+
+export interface ParsedColumn {
+  name: string
+  label: string
+  physical: string
+  // The format the column was copied as: its guessed type, or text.
+  loaded: InferredFormat
+  profile: ColumnProfileResult
+}
+
+// The whole file, once read; plain data, as it crosses threads.
+export interface ParseSummary {
+  columns: ParsedColumn[]
+  rowCount: number
+  headerLine: number
+  // The line where the last data row starts.
+  lastLine: number
+  skipped: { blank: number; repeatedHeader: number; preamble: number }
+  warnings: Warnings
+}
+
+export class TableParser {
+  readonly #reader: RecordReader
+  readonly #warnings = new WarningLog()
+  readonly #skipped = { blank: 0, repeatedHeader: 0, preamble: 0 }
+  #header: string[] | null = null
+  #isHeader: (record: string[]) => boolean = () => false
+  #columns: LoadedColumn[] = []
+  // Rows read while the types are guessed; null once the table is decided.
+  #held: HeldRow[] | null = []
+  #heldChars = 0
+  #create: TableColumn[] | undefined
+  #copy = ''
+  #rowCount = 0
+  #headerLine = 0
+  #lastLine = 0
+  #previousEnd = 0
+  readonly #sink = (record: string[], lines: number) => this.#record(record, lines)
+
+  constructor(private readonly settings: ParseSettings) {
+    this.#reader = new RecordReader(settings.encoding, settings.dialect,
+      settings.limits.maxRecordChars)
+  }
+
+  // Throws an AppError naming the line for a file that cannot be read, and
+  // GuessMissed when a value breaks its column's guessed type.
+  push(bytes: Buffer): ParseOutput {
+    this.#reader.push(bytes, this.#sink)
+    return this.#take()
+  }
+
+  // The end of the file: what is left, and the summary of the whole.
+  finish(): { output: ParseOutput; summary: ParseSummary } {
+    this.#reader.end(this.#sink)
+    if (this.#header === null) {
+      throw new AppError('CSV_NO_HEADER', 'The file holds no header row and no data.')
+    }
+    if (this.#held !== null) this.#decide()
+
+    const columns = this.#columns.map((c): ParsedColumn => ({
+      name: c.name,
+      label: c.label,
+      physical: c.physical,
+      loaded: c.loaded,
+      profile: c.profile.result()
+    }))
+    const summary = {
+      columns,
+      rowCount: this.#rowCount,
+      headerLine: this.#headerLine,
+      lastLine: this.#lastLine,
+      skipped: this.#skipped,
+      warnings: { items: this.#warnings.items, counts: this.#warnings.counts }
+    }
+    return { output: this.#take(), summary }
+  }
+
+  #take(): ParseOutput {
+    const output: ParseOutput = { copy: this.#copy, rows: this.#rowCount }
+    if (this.#create !== undefined) output.create = this.#create
+    this.#copy = ''
+    this.#create = undefined
+    return output
+  }
+
+  #record(record: string[], lines: number): void {
+    const { dialect, limits } = this.settings
+    const line = this.#previousEnd + 1
+    this.#previousEnd = lines
+
+    if (isBlankRecord(record)) {
+      this.#skipped.blank += 1
+      return
+    }
+
+    if (this.#header === null && this.#skipped.preamble < dialect.preamble) {
+      this.#skipped.preamble += 1
+      this.#warn('PREAMBLE_SKIPPED', 'Title line above the header.', line)
+      return
+    }
+
+    if (this.#header === null) {
+      this.#header = dialect.header ? record : record.map((_, i) => `column_${i + 1}`)
+      this.#headerLine = dialect.header ? line : 0
+      this.#columns = buildColumns(this.#header, limits, this.settings.nullMarkers)
+      this.#isHeader = headerTest(this.#header)
+      if (dialect.header) return
+    }
+
+    if (this.#isHeader(record)) {
+      this.#skipped.repeatedHeader += 1
+      this.#warn('REPEATED_HEADER', 'Header line repeated; skipped.', line)
+      return
+    }
+
+    this.#rowCount += 1
+    this.#lastLine = line
+    if (this.#held === null) {
+      this.#copy += rowLine(this.#rowCount, record, this.#columns, line, limits, this.#warnings)
+      return
+    }
+
+    const values = readRow(record, this.#columns, line, limits, this.#warnings)
+    this.#held.push({ row: this.#rowCount, line, values })
+    for (const v of values) this.#heldChars += v?.length ?? 0
+    const guessing = this.settings.guessTypes &&
+      this.#held.length < GUESS_ROWS && this.#heldChars < GUESS_CHARS
+    if (!guessing) this.#decide()
+  }
+
+  // Each column's format decided (from the rows held so far, or text), and the
+  // held rows written out in it.
+  #decide(): void {
+    const { guessTypes, forcedDecimal, nullMarkers } = this.settings
+    for (const column of this.#columns) {
+      const guessed = withForcedDecimal(column.profile.result().format, forcedDecimal)
+      column.loaded = guessTypes && guessed.type !== 'text' ? guessed : TEXT
+      column.encode = cellEncoder(column.loaded, nullMarkers)
+    }
+    this.#create = this.#columns.map((c) => ({ physical: c.physical, format: c.loaded }))
+
+    for (const { row, line, values } of this.#held ?? []) {
+      this.#copy += heldLine(row, values, this.#columns, line)
+    }
+    this.#held = null
+  }
+
+  #warn(code: string, message: string, line: number): void {
+    this.#warnings.add({ code, message, line })
+  }
+}
