@@ -1,3 +1,5 @@
+import { isPrintableWord, wordsOf } from './ascii-words.js'
+
 // Byte counters gathered over a whole upload in constant memory: what the binary check
 // and the single-byte code page choice need, and nothing per row.
 
@@ -53,15 +55,36 @@ export class ByteStats {
   #pendingPrevious = SPACE
 
   // Runs on every byte of the upload: the state lives in locals while the loop runs.
+  // Printable ASCII only changes `previous` (and gives a high byte before it its
+  // right-hand neighbour): it is skipped four bytes at a time (see ascii-words.ts).
   update(chunk: Buffer): void {
-    let offset = this.total
+    const start = this.total
     let previous = this.#previous
     let pendingByte = this.#pendingByte
     let pendingPrevious = this.#pendingPrevious
+    const { words, head } = wordsOf(chunk)
 
-    for (let i = 0; i < chunk.length; i++, offset++) {
+    for (let i = 0; i < chunk.length; i++) {
+      if (i >= head && ((i - head) & 3) === 0) {
+        let w = (i - head) >>> 2
+        while (w < words.length && isPrintableWord(words[w] ?? 0)) w++
+        const next = head + (w << 2)
+        if (next > i) {
+          // A high byte before the run has its first byte as neighbour.
+          if (pendingByte >= 0) {
+            const first = BYTE_CLASS[chunk[i] ?? 0] ?? PUNCT
+            const index = contextIndex(pendingByte, pendingPrevious, first)
+            this.context[index] = (this.context[index] ?? 0) + 1
+            pendingByte = -1
+          }
+          previous = BYTE_CLASS[chunk[next - 1] ?? 0] ?? PUNCT
+          i = next - 1
+          continue
+        }
+      }
+
       const b = chunk[i] ?? 0
-      if (IS_CONTROL[b] === 1) this.#control(b, offset)
+      if (IS_CONTROL[b] === 1) this.#control(b, start + i)
 
       const cls = BYTE_CLASS[b] ?? PUNCT
       if (pendingByte >= 0) {
@@ -76,7 +99,7 @@ export class ByteStats {
       previous = cls
     }
 
-    this.total = offset
+    this.total = start + chunk.length
     this.#previous = previous
     this.#pendingByte = pendingByte
     this.#pendingPrevious = pendingPrevious
