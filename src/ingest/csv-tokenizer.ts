@@ -5,7 +5,9 @@
 //
 // Why not csv-parse: on a 100 MB file it took more than half the time of the
 // whole upload, mostly in per-record bookkeeping we had no use for. This reads
-// each record with indexOf and slice, and only copies what a field holds.
+// each record with indexOf and slice, and only copies what a field holds. A
+// line with no quote and no lone CR, most lines of most files, is split at
+// once by the native split().
 
 export type CsvSyntaxCode =
   | 'QUOTE_NOT_CLOSED' | 'INVALID_CLOSING_QUOTE' | 'INVALID_OPENING_QUOTE' | 'RECORD_TOO_LARGE'
@@ -44,6 +46,10 @@ export class CsvTokenizer {
   private line = 1
   private readonly delimiter: number
   private readonly quote: number
+  // In the text being read, the next quote and CR at or after the record under
+  // way (the text's length when there is none); -1 before they are looked for.
+  private quoteAt = -1
+  private crAt = -1
 
   constructor(private readonly options: TokenizerOptions) {
     this.delimiter = options.delimiter.charCodeAt(0)
@@ -61,6 +67,8 @@ export class CsvTokenizer {
   }
 
   private consume(text: string, final: boolean, sink: RecordSink): void {
+    this.quoteAt = -1
+    this.crAt = -1
     let position = 0
     while (position < text.length) {
       const next = this.record(text, position, final, sink)
@@ -77,6 +85,14 @@ export class CsvTokenizer {
   // Reads one record starting at `start`; returns where the next one starts, or
   // INCOMPLETE when the text ends inside it (and more may come).
   private record(text: string, start: number, final: boolean, sink: RecordSink): number {
+    const plain = this.plainLine(text, start)
+    if (plain !== INCOMPLETE) {
+      const end = plain > start && text.charCodeAt(plain - 1) === CR ? plain - 1 : plain
+      sink(text.slice(start, end).split(this.options.delimiter), this.line)
+      this.line += 1
+      return plain + 1
+    }
+
     const fields: string[] = []
     let position = start
     let newlines = 0
@@ -133,6 +149,18 @@ export class CsvTokenizer {
     }
   }
 
+  // Where the line from `start` ends (its LF), when it holds no quote and no CR
+  // but the one of a CRLF: its fields are what lies between delimiters.
+  private plainLine(text: string, start: number): number {
+    const lf = text.indexOf('\n', start)
+    if (lf === -1 || lf - start > this.options.maxRecordChars) return INCOMPLETE
+
+    if (this.quoteAt < start) this.quoteAt = find(text, this.options.quote, start)
+    if (this.quoteAt < lf) return INCOMPLETE
+    if (this.crAt < start) this.crAt = find(text, '\r', start)
+    return this.crAt >= lf - 1 ? lf : INCOMPLETE
+  }
+
   // A quoted field's content from just after its opening quote: doubled quotes
   // are one quote. Null when the text ends before the closing quote.
   private quoted(text: string, from: number, final: boolean, field: number) {
@@ -169,6 +197,12 @@ export class CsvTokenizer {
     }
     return p
   }
+}
+
+// Where `what` is next found from `from`; the text's length when nowhere.
+function find(text: string, what: string | null, from: number): number {
+  const at = what === null ? -1 : text.indexOf(what, from)
+  return at === -1 ? text.length : at
 }
 
 function skipSpaces(text: string, from: number): number {

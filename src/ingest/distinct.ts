@@ -11,8 +11,10 @@
 // 2^12 registers: a standard error of 1.04 / √4096 ≈ 1.6 %, in 4 kB.
 const PRECISION = 12
 const REGISTERS = 1 << PRECISION
-// A rank is 1 + the leading zeros of a 32-bit word: 1 to 33.
-const RANK_BITS = 32
+// The registers take one 32-bit hash word: its top PRECISION bits pick the register, the
+// rest give the rank, 1 + their leading zeros: 1 to RANK_BITS + 1. That reaches past a
+// billion distinct values, far beyond any file.
+const RANK_BITS = 32 - PRECISION
 
 // Up to this many distinct values are counted exactly, by their 64-bit hashes: a column
 // of categories shows its true count. The table is dropped once past it.
@@ -31,11 +33,19 @@ function mix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0
 }
 
-// Two FNV-1a-style lanes over the UTF-16 code units, with different multipliers, then
-// finalised into each other: 64 bits, enough that distinct values of one column
-// practically never collide (a 32-bit hash would merge about a hundred pairs among a
-// million values). Not cryptographic: nobody gains by forging collisions in a count.
-function hashInto(value: string): void {
+// FNV-1a-style lanes over the UTF-16 code units, finalised: the first word feeds the
+// registers; while values are still counted exactly, a second lane with another
+// multiplier makes 64 bits, enough that distinct values practically never collide (a
+// 32-bit hash would merge about a hundred pairs among a million values). Past the exact
+// range only the first lane is computed: it runs on every value of every column. Not
+// cryptographic: nobody gains by forging collisions in a count.
+function hashFirst(value: string): void {
+  let a = 0x811c9dc5 ^ value.length
+  for (let i = 0; i < value.length; i++) a = Math.imul(a ^ value.charCodeAt(i), 0x01000193)
+  hash[0] = mix(a)
+}
+
+function hashBoth(value: string): void {
   let a = 0x811c9dc5 ^ value.length
   let b = 0x9e3779b9 ^ value.length
   for (let i = 0; i < value.length; i++) {
@@ -45,7 +55,7 @@ function hashInto(value: string): void {
     b ^= b >>> 15
   }
 
-  a = mix(a ^ Math.imul(b, 0x27d4eb2f))
+  a = mix(a)
   hash[0] = a
   hash[1] = mix(b ^ a)
 }
@@ -87,15 +97,19 @@ export class DistinctEstimator {
   #exactCount = 0
 
   add(value: string): void {
-    hashInto(value)
+    const exact = this.#exact !== null
+    if (exact) hashBoth(value)
+    else hashFirst(value)
     const a = hash[0] ?? 0
-    const b = hash[1] ?? 0
 
-    const register = a >>> (32 - PRECISION)
-    const rank = Math.clz32(b) + 1
+    const register = a >>> RANK_BITS
+    // The bit below the rank's bits stops the count of zeros at RANK_BITS.
+    const rank = Math.clz32((a << PRECISION) | (1 << (PRECISION - 1))) + 1
     if (rank > (this.#registers[register] ?? 0)) this.#registers[register] = rank
 
-    if (this.#exact !== null) this.#addExact(a, b === 0 && a === 0 ? 1 : b)
+    if (!exact) return
+    const b = hash[1] ?? 0
+    this.#addExact(a, b === 0 && a === 0 ? 1 : b)
   }
 
   estimate(): number {
@@ -105,8 +119,7 @@ export class DistinctEstimator {
     const counts = new Float64Array(RANK_BITS + 2)
     for (const rank of this.#registers) counts[rank] = (counts[rank] ?? 0) + 1
 
-    // Ertl's algorithm 6. 32 bits of rank on top of the 12 of the index reach far past any
-    // file: the large-range correction that 32-bit hashes need does not apply.
+    // Ertl's algorithm 6, with q = RANK_BITS: his estimator needs no large-range correction.
     const m = REGISTERS
     let z = m * tau(1 - (counts[RANK_BITS + 1] ?? 0) / m)
     for (let k = RANK_BITS; k >= 1; k--) z = 0.5 * (z + (counts[k] ?? 0))

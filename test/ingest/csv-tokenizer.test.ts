@@ -37,7 +37,10 @@ const SAMPLES = [
   'a,b\n\n\n1,2\n \n',
   'a,b\n "quoted" , plain \n',
   '"a"\n"multi\nline\nvalue"\nlast',
-  'a,b,c\n1,,\n,,\n'
+  'a,b,c\n1,,\n,,\n',
+  // Plain lines (split at once) next to lines that need the field-by-field reading.
+  'a,b\r\n1,2\r3,"x"\r\n4,5\n6,"y\nz"\n7,8',
+  'a\n\r\n\rb\n"c"\r\n\r\nd'
 ]
 
 t.test('the same records and lines as csv-parse, whatever the chunking', async (t) => {
