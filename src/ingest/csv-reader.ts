@@ -11,6 +11,8 @@ import type { EncodingResult } from './encoding.js'
 export class RecordReader {
   readonly #decode: ChunkDecoder
   readonly #tokenizer: CsvTokenizer
+  // Whether the text so far holds a NUL (see RowContext in rows.ts).
+  nul = false
 
   constructor(
     encoding: EncodingResult,
@@ -30,6 +32,7 @@ export class RecordReader {
   push(bytes: Buffer, sink: RecordSink): void {
     try {
       const text = this.#decode(bytes, false)
+      this.nul ||= text.includes('\0')
       if (text !== '') this.#tokenizer.push(text, sink)
     } catch (error) {
       throw asProblem(error, this.maxRecordChars)
@@ -40,6 +43,7 @@ export class RecordReader {
   end(sink: RecordSink): void {
     try {
       const text = this.#decode(Buffer.alloc(0), true)
+      this.nul ||= text.includes('\0')
       if (text !== '') this.#tokenizer.push(text, sink)
       this.#tokenizer.end(sink)
     } catch (error) {

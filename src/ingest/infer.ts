@@ -2,49 +2,21 @@ import {
   canonicalDate, canonicalTimestamp, dateKey, newDateShape, newTimestampShape, scanDate,
   scanTimestamp
 } from './dates.js'
-import { canonicalNumber, newNumberShape, scanNumber } from './numbers.js'
+import type { ColumnStats, ColumnType, InferredFormat } from './formats.js'
+import { explainFallback } from './infer-reasons.js'
 import {
-  DEFAULT_NULL_MARKERS, hasLeadingZero, normaliseCell, NullMarkers, scanBoolean
-} from './values.js'
+  canonicalNumber, canonicalScannedNumber, newNumberShape, scanNumber
+} from './numbers.js'
+import { DEFAULT_NULL_MARKERS, normaliseCell, NullMarkers, scanBoolean } from './values.js'
 
 export { canonicalValue, matchesFormat } from './canonical.js'
 export { DEFAULT_NULL_MARKERS, normaliseCell } from './values.js'
 
-export type ColumnType = 'integer' | 'decimal' | 'date' | 'timestamp' | 'boolean' | 'text'
-
-export type InferredFormat =
-  // `reason` says why a column that looked typed fell back to text.
-  | { type: 'text'; reason?: string }
-  // `grouping`: thousands separators seen; `currency`: a trailing € seen.
-  | { type: 'integer'; grouping: boolean; currency: boolean }
-  | { type: 'decimal'; decimalMark: '.' | ','; grouping: boolean; currency: boolean }
-  | { type: 'date'; order: 'ymd' | 'dmy'; separator: '-' | '/' | '.' }
-  // `offset`: every value has `Z` or `±hh:mm` (an instant, timestamptz). Without offset
-  // the values are wall-clock times as written (timestamp without time zone): the file
-  // does not say which zone, and we do not guess one.
-  | { type: 'timestamp'; offset: boolean }
-  | { type: 'boolean' }
-
-export interface ColumnStats {
-  format: InferredFormat
-  // Empty cells, plus null markers when the column is typed.
-  nullCount: number
-  nonNullCount: number
-  // Null markers seen (`NA`, `-`…); in a text column they count as values.
-  markerCount: number
-  // Canonical values (see canonicalValue) for typed columns; code-unit order for text.
-  min?: string
-  max?: string
-}
+export type { ColumnStats, ColumnType, InferredFormat } from './formats.js'
 
 export interface InferrerOptions { nullMarkers?: readonly string[] }
 
 type State = 'none' | Exclude<ColumnType, 'text'> | 'text'
-
-const QUOTED_MAX = 40
-
-const quote = (value: string): string =>
-  JSON.stringify(value.length > QUOTED_MAX ? `${value.slice(0, QUOTED_MAX)}…` : value)
 
 // Infers a column's type from every one of its values, in one pass and constant memory.
 // The first value picks a candidate type; each later value must fit it (an integer may
@@ -82,12 +54,16 @@ export class ColumnInferrer {
   readonly #number = newNumberShape()
   readonly #date = newDateShape()
   readonly #timestamp = newTimestampShape()
+  // The value observed last, when it fit the type; its boolean, for that type.
+  #accepted: string | null = null
+  #truth = false
 
   constructor(opts: InferrerOptions = {}) {
     this.#markers = new NullMarkers(opts.nullMarkers ?? DEFAULT_NULL_MARKERS)
   }
 
   observe(raw: string, line: number): void {
+    this.#accepted = null
     const value = normaliseCell(raw)
     if (value === '') {
       this.#empty++
@@ -114,7 +90,41 @@ export class ColumnInferrer {
     }
 
     this.#values++
-    if (this.#state !== 'text' && !this.#accept(value)) this.#fallBack(value, line)
+    if (this.#state === 'text') return
+    if (this.#accept(value)) this.#accepted = value
+    else this.#fallBack(value, line)
+  }
+
+  // The value observed last in canonical form for `format` (canonical.ts), from the scan
+  // that just accepted it: the loader copies it without scanning it again. Undefined when
+  // the column no longer reads as `format` (that value broke it), and for an empty cell
+  // or a null marker.
+  lastCanonical(format: InferredFormat): string | undefined {
+    const value = this.#accepted
+    if (value === null) return undefined
+    switch (format.type) {
+      case 'text':
+        return value
+      case 'integer':
+        return this.#state === 'integer' ? canonicalScannedNumber(value, this.#number) : undefined
+      case 'decimal':
+        if (this.#state !== 'decimal' || (this.#decimalMark ?? '.') !== format.decimalMark) {
+          return undefined
+        }
+        return canonicalScannedNumber(value, this.#number)
+      case 'date':
+        if (this.#state !== 'date' || this.#order !== format.order ||
+          this.#separator !== format.separator) return undefined
+        // `2024-03-04` is written as PostgreSQL gives it back.
+        return format.order === 'ymd' && format.separator === '-'
+          ? value
+          : canonicalDate(this.#date)
+      case 'timestamp':
+        if (this.#state !== 'timestamp' || this.#offset !== format.offset) return undefined
+        return canonicalTimestamp(value, this.#timestamp)
+      case 'boolean':
+        return this.#state === 'boolean' ? String(this.#truth) : undefined
+    }
   }
 
   result(): ColumnStats {
@@ -235,6 +245,7 @@ export class ColumnInferrer {
   #acceptBoolean(value: string): boolean {
     const truth = scanBoolean(value)
     if (truth === null) return false
+    this.#truth = truth
     this.#state = 'boolean'
     const key = truth ? 1 : 0
     if (this.#isExtreme(key)) this.#setExtreme(key, String(truth))
@@ -257,44 +268,18 @@ export class ColumnInferrer {
   }
 
   #fallBack(value: string, line: number): void {
-    this.#reason = this.#explain(value, line)
+    if (this.#state === 'text') return
+    this.#reason = explainFallback(value, line, {
+      state: this.#state,
+      decimalMark: this.#decimalMark,
+      order: this.#order,
+      separator: this.#separator,
+      offset: this.#offset,
+      number: this.#number,
+      date: this.#date,
+      timestamp: this.#timestamp
+    })
     this.#state = 'text'
   }
 
-  // The reason names the first value that broke the type, so a publisher can fix it. A
-  // value that only looks like a date or a timestamp is named even as the first value.
-  #explain(value: string, line: number): string | undefined {
-    const state = this.#state
-    const at = `${quote(value)} at line ${line}`
-    const nearMiss = this.#nearMiss(value)
-    if (nearMiss !== undefined && (state === 'none' || state === nearMiss.type)) {
-      return `not a ${nearMiss.type}: ${at} (${nearMiss.problem})`
-    }
-
-    const numeric = state === 'none' || state === 'integer' || state === 'decimal'
-    if (numeric && hasLeadingZero(value)) return `leading zeros (line ${line}: ${quote(value)})`
-    if (state === 'none') return undefined
-
-    if (numeric && scanNumber(value, this.#number)) {
-      return `mixed decimal marks: ${at} ("${this.#decimalMark ?? '.'}" until then)`
-    }
-    if (state === 'date' && scanDate(value, this.#date)) {
-      return `mixed date formats: ${at} (${this.#order} "${this.#separator}" until then)`
-    }
-    if (state === 'timestamp' && scanTimestamp(value, this.#timestamp)) {
-      const until = this.#offset ? 'with' : 'without'
-      return `mixed time zones: ${at} (${until} offset until then)`
-    }
-    return `mixed: ${at} (${state} until then)`
-  }
-
-  // A value with the shape of a date or a timestamp that is not a valid one, and why.
-  #nearMiss(value: string): { type: 'date' | 'timestamp'; problem: string } | undefined {
-    scanDate(value, this.#date)
-    if (this.#date.problem !== undefined) return { type: 'date', problem: this.#date.problem }
-
-    scanTimestamp(value, this.#timestamp)
-    const problem = this.#timestamp.problem
-    return problem === undefined ? undefined : { type: 'timestamp', problem }
-  }
 }

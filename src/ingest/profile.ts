@@ -54,6 +54,11 @@ export class ColumnProfile {
     this.distinct.add(value)
   }
 
+  // The value observed last, canonical for `format` (see ColumnInferrer).
+  lastCanonical(format: InferredFormat): string | undefined {
+    return this.inferrer.lastCanonical(format)
+  }
+
   result(): ColumnProfileResult {
     const stats = this.inferrer.result()
     const { kind } = this.semantic.result()

@@ -21,10 +21,22 @@ export interface LoadedColumn extends ColumnName {
   profile: ColumnProfile
   // The format the column was copied as: its guessed type, or text.
   loaded: InferredFormat
+  // A value as COPY text, from the value alone (held rows), or as the profile
+  // has just observed it (every later row).
   encode: CellEncoder
+  encodeLast: CellEncoder
 }
 
 export const TEXT: InferredFormat = { type: 'text' }
+
+// What every row of a load is read with.
+export interface RowContext {
+  limits: Limits
+  warnings: WarningLog
+  // Whether NUL may appear in a cell: false until the decoded text holds one,
+  // which saves searching every cell of the (many) files without.
+  nul: boolean
+}
 
 // Rows read before the table exists, while the types are being guessed.
 export interface HeldRow {
@@ -46,7 +58,8 @@ export function buildColumns(header: string[], limits: Limits, nullMarkers: stri
     physical: physicalColumn(i),
     profile: new ColumnProfile(name.label, nullMarkers),
     loaded: TEXT,
-    encode: cellEncoder(TEXT, nullMarkers)
+    encode: cellEncoder(TEXT, nullMarkers),
+    encodeLast: cellEncoder(TEXT, nullMarkers)
   }))
 }
 
@@ -77,17 +90,16 @@ export function readRow(
   record: string[],
   columns: LoadedColumn[],
   line: number,
-  limits: Limits,
-  warnings: WarningLog
+  context: RowContext
 ): Array<string | undefined> {
-  checkWidth(record, columns.length, line, warnings)
+  checkWidth(record, columns.length, line, context.warnings)
   const values: Array<string | undefined> = []
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i]!
     const raw = record[i]
     const value = raw === undefined
       ? undefined
-      : cellValue(raw, line, i, limits, warnings, column.name)
+      : cellValue(raw, line, i, context, column.name)
     if (value !== undefined) column.profile.observe(value, line)
     values.push(value)
   }
@@ -101,10 +113,9 @@ export function rowLine(
   record: string[],
   columns: LoadedColumn[],
   line: number,
-  limits: Limits,
-  warnings: WarningLog
+  context: RowContext
 ): string {
-  checkWidth(record, columns.length, line, warnings)
+  checkWidth(record, columns.length, line, context.warnings)
   let out = String(row)
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i]!
@@ -113,9 +124,9 @@ export function rowLine(
       out += '\t\\N'
       continue
     }
-    const value = cellValue(raw, line, i, limits, warnings, column.name)
+    const value = cellValue(raw, line, i, context, column.name)
     column.profile.observe(value, line)
-    out += '\t' + encode(column, value, line)
+    out += '\t' + encoded(column, column.encodeLast(value), line)
   }
   return out + '\n'
 }
@@ -130,13 +141,13 @@ export function heldLine(
   let out = String(row)
   for (let i = 0; i < columns.length; i++) {
     const value = values[i]
-    out += value === undefined ? '\t\\N' : '\t' + encode(columns[i]!, value, line)
+    const column = columns[i]!
+    out += value === undefined ? '\t\\N' : '\t' + encoded(column, column.encode(value), line)
   }
   return out + '\n'
 }
 
-function encode(column: LoadedColumn, value: string, line: number): string {
-  const field = column.encode(value)
+function encoded(column: LoadedColumn, field: string | undefined, line: number): string {
   if (field === undefined) throw new GuessMissed(column.name, line, column.loaded.type)
   return field
 }
@@ -145,10 +156,10 @@ function cellValue(
   raw: string,
   line: number,
   index: number,
-  limits: Limits,
-  warnings: WarningLog,
+  context: RowContext,
   name: string
 ): string {
+  const { limits } = context
   if (raw.length * 3 > limits.maxCellBytes && Buffer.byteLength(raw) > limits.maxCellBytes) {
     throw new AppError(
       'CSV_CELL_TOO_LARGE',
@@ -159,9 +170,9 @@ function cellValue(
 
   let value = normaliseCell(raw)
   // PostgreSQL text cannot hold NUL; it is never meaningful in a CSV cell.
-  if (value.includes('\0')) {
+  if (context.nul && value.includes('\0')) {
     value = value.replaceAll('\0', '')
-    warnings.add({ code: 'NUL_REMOVED', message: 'NUL bytes removed.', line, column: name })
+    context.warnings.add({ code: 'NUL_REMOVED', message: 'NUL bytes removed.', line, column: name })
   }
   return value
 }

@@ -6,9 +6,12 @@ import type { InferredFormat } from './infer.js'
 import type { ColumnProfileResult } from './profile.js'
 import { type Warnings, WarningLog } from './report.js'
 import {
-  buildColumns, heldLine, type HeldRow, type Limits, type LoadedColumn, readRow, rowLine, TEXT
+  buildColumns, heldLine, type HeldRow, type Limits, type LoadedColumn, readRow, type RowContext,
+  rowLine, TEXT
 } from './rows.js'
-import { cellEncoder, GUESS_CHARS, GUESS_ROWS, withForcedDecimal } from './typed-load.js'
+import {
+  cellEncoder, GUESS_CHARS, GUESS_ROWS, lastValueEncoder, withForcedDecimal
+} from './typed-load.js'
 
 // From a file's bytes to the lines PostgreSQL's COPY reads, and what was learnt
 // on the way: the header, every column's profile, the rows skipped and why.
@@ -64,6 +67,7 @@ export interface ParseSummary {
 export class TableParser {
   readonly #reader: RecordReader
   readonly #warnings = new WarningLog()
+  readonly #context: RowContext
   readonly #skipped = { blank: 0, repeatedHeader: 0, preamble: 0 }
   #header: string[] | null = null
   #isHeader: (record: string[]) => boolean = () => false
@@ -82,6 +86,7 @@ export class TableParser {
   constructor(private readonly settings: ParseSettings) {
     this.#reader = new RecordReader(settings.encoding, settings.dialect,
       settings.limits.maxRecordChars)
+    this.#context = { limits: settings.limits, warnings: this.#warnings, nul: false }
   }
 
   // Throws an AppError naming the line for a file that cannot be read, and
@@ -127,6 +132,7 @@ export class TableParser {
 
   #record(record: string[], lines: number): void {
     const { dialect, limits } = this.settings
+    this.#context.nul = this.#reader.nul
     const line = this.#previousEnd + 1
     this.#previousEnd = lines
 
@@ -158,11 +164,11 @@ export class TableParser {
     this.#rowCount += 1
     this.#lastLine = line
     if (this.#held === null) {
-      this.#copy += rowLine(this.#rowCount, record, this.#columns, line, limits, this.#warnings)
+      this.#copy += rowLine(this.#rowCount, record, this.#columns, line, this.#context)
       return
     }
 
-    const values = readRow(record, this.#columns, line, limits, this.#warnings)
+    const values = readRow(record, this.#columns, line, this.#context)
     this.#held.push({ row: this.#rowCount, line, values })
     for (const v of values) this.#heldChars += v?.length ?? 0
     const guessing = this.settings.guessTypes &&
@@ -178,6 +184,7 @@ export class TableParser {
       const guessed = withForcedDecimal(column.profile.result().format, forcedDecimal)
       column.loaded = guessTypes && guessed.type !== 'text' ? guessed : TEXT
       column.encode = cellEncoder(column.loaded, nullMarkers)
+      column.encodeLast = lastValueEncoder(column.loaded, nullMarkers, column.profile)
     }
     this.#create = this.#columns.map((c) => ({ physical: c.physical, format: c.loaded }))
 

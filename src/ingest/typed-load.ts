@@ -38,6 +38,20 @@ export function cellEncoder(format: InferredFormat, nullMarkers: readonly string
   return (value) => (value === '' || markers.has(value) ? '\\N' : canonicalText(format, value))
 }
 
+// The same for the value a column's profile has just observed: in a typed column, its
+// canonical form from the scan that checked it (ColumnInferrer.lastCanonical), rather
+// than a second scan. Most values take this way; rows held while the types were guessed
+// take cellEncoder().
+export function lastValueEncoder(
+  format: InferredFormat,
+  nullMarkers: readonly string[],
+  profile: { lastCanonical: (format: InferredFormat) => string | undefined }
+): CellEncoder {
+  if (format.type === 'text') return asText
+  const markers = new NullMarkers(nullMarkers)
+  return (value) => (value === '' || markers.has(value) ? '\\N' : profile.lastCanonical(format))
+}
+
 // With the decimal mark forced, numbers written with the other mark are not
 // numbers: the column stays text rather than be read another way.
 export function withForcedDecimal(

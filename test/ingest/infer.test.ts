@@ -1,5 +1,6 @@
 import t from 'tap'
 
+import { canonicalText } from '../../src/ingest/canonical.js'
 import { ColumnInferrer, normaliseCell, type ColumnStats } from '../../src/ingest/infer.js'
 
 // Observes the values as lines 2, 3, 4… (line 1 being the header).
@@ -280,3 +281,38 @@ t.test('keeps working after the column fell back to text', async (t) => {
   t.equal(stats.nonNullCount, 4)
   t.equal(stats.nullCount, 1)
 })
+
+t.test('the value observed last comes back canonical, from the scan that accepted it',
+  async (t) => {
+    const cases: Array<[string[], string[]]> = [
+      [['1', '-12', '1 234', '12 €', '9223372036854775807'], ['2,5', '9223372036854775808']],
+      [['1,5', '1 234,56', '-0,5', '3', '12,00 €'], ['1.5']],
+      [['1.5', '-0.25', '3'], ['1,5']],
+      [['03/04/2024', '31/12/1999'], ['2024-01-01', '03-04-2024']],
+      [['2024-01-31', '1999-12-01'], ['31/01/2024']],
+      [['2024-01-31T10:00:00Z', '2024-02-01T10:00:00+02:00'], ['2024-01-31T10:00:00']],
+      [['oui', 'Non', 'TRUE', 'faux'], ['1']]
+    ]
+    for (const [fitting, breaking] of cases) {
+      const format = formatOf(fitting)
+      t.not(format.type, 'text', JSON.stringify(fitting))
+
+      const inferrer = new ColumnInferrer({ nullMarkers: ['NA'] })
+      for (const value of fitting) {
+        inferrer.observe(value, 2)
+        t.equal(inferrer.lastCanonical(format), canonicalText(format, value), value)
+      }
+      inferrer.observe('NA', 2)
+      t.equal(inferrer.lastCanonical(format), undefined, 'a null marker has none')
+      inferrer.observe('', 2)
+      t.equal(inferrer.lastCanonical(format), undefined, 'nor an empty cell')
+
+      for (const value of breaking) {
+        const after = new ColumnInferrer()
+        for (const v of fitting) after.observe(v, 2)
+        after.observe(value, 3)
+        t.equal(after.lastCanonical(format), undefined, `${value} breaks ${format.type}`)
+        t.equal(canonicalText(format, value), undefined, 'as canonicalText says')
+      }
+    }
+  })

@@ -84,6 +84,18 @@ t.test('uploads at the edges', async (t) => {
     t.equal(nul.status, 201, nul.body)
     t.equal(nul.json<{ columns: Array<{ name: string }> }>().columns[0]?.name, 'ab')
 
+    // NULs in cells, the first far from the file's start: removed, and reported.
+    const cells = await fresh()
+    const late = await upload(editor, cells,
+      'a,b\n' + '1,x\n'.repeat(30_000) + '2,y\u0000z\n3,\u0000\n')
+    t.equal(late.status, 201, late.body)
+    const { warnings } = late.json<Revision>().report
+    t.match(warnings.filter((w) => w.code === 'NUL_REMOVED'),
+      [{ line: 30_002, column: 'b' }, { line: 30_003, column: 'b' }])
+    const last = (await editor.get(`/api/v1/resources/${cells}/records?order=-a&limit=2`))
+      .json<Rows>().data
+    t.same(last.map((r) => r.b), [null, 'yz'], 'a cell of only NUL is empty')
+
     const runaway = await upload(editor, await fresh(), 'a,b\n1,"' + 'x'.repeat(200_000) + '\n')
     t.equal(runaway.status, 422)
     t.equal(runaway.json().code, 'CSV_CELL_TOO_LARGE')
