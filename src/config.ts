@@ -27,6 +27,9 @@ export const configSchema = {
     MAX_CELL_BYTES: { type: 'integer', minimum: 1, default: 1048576 },
     MAX_ROW_CHARS: { type: 'integer', minimum: 1, default: 8388608 },
     UPLOAD_IDLE_SECONDS: { type: 'integer', minimum: 1, default: 60 },
+    // Each load holds one of the pool's 10 connections until it commits; two or
+    // more are left for the API and for the loads' own side writes.
+    MAX_CONCURRENT_LOADS: { type: 'integer', minimum: 1, maximum: 8, default: 4 },
     REVISIONS_KEPT: { type: 'integer', minimum: 1, default: 5 },
     PAGE_SIZE_DEFAULT: { type: 'integer', minimum: 1, default: 50 },
     PAGE_SIZE_MAX: { type: 'integer', minimum: 1, default: 1000 },

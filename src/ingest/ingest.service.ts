@@ -20,6 +20,7 @@ import { buildReport } from './revision.report.js'
 import { sniffFile } from './sniff-file.js'
 import { removeTotalRow } from './total-row.js'
 import { asLoadProblem } from './load-problem.js'
+import type { LoadSlots } from './load-slots.js'
 import {
   applyDialect, applyEncoding, checkForcedDecoding, type Forced
 } from './upload-options.js'
@@ -34,6 +35,7 @@ import {
 export interface IngestDeps {
   db: Db
   pool: pg.Pool
+  loads: LoadSlots
   files: FileStore
   log: Logger
   limits: Limits & { maxUploadBytes: number; revisionsKept: number; uploadIdleMs: number }
@@ -93,9 +95,9 @@ async function storeAndLoad(
   progress: Progress
 ) {
   const { forced } = upload
-  const begin: BeginLoad = (settings, open) =>
-    beginLoad(deps, { upload, revisionId, settings, open }, progress)
-  const early = new EarlyLoad(begin, forced, () => deps.files.open(revisionId))
+  const begin = (wait: boolean): BeginLoad => (settings, open) =>
+    beginLoad(deps, { upload, revisionId, settings, open }, progress, wait)
+  const early = new EarlyLoad(begin(false), forced, () => deps.files.open(revisionId))
   const receiveInput = {
     db: deps.db,
     files: deps.files,
@@ -114,7 +116,7 @@ async function storeAndLoad(
   }
   const encoding = applyEncoding(received.detected, forced)
   const loading = (await early.confirm(encoding)) ??
-    (await loadStored(deps, upload, revisionId, received, begin))
+    (await loadStored(deps, upload, revisionId, received, begin(true)))
 
   let broken = true
   try {
@@ -162,19 +164,37 @@ interface Begin {
   open: () => Readable | Promise<Readable>
 }
 
-// A connection, a transaction, and the copy started in it (not awaited: an
-// early load runs while the upload is still arriving).
-async function beginLoad(deps: IngestDeps, begin: Begin, progress: Progress): Promise<Loading> {
+// A load slot (see load-slots.ts; unless `wait`, one free now or an error), a
+// connection, a transaction, and the copy started in it (not awaited: an early
+// load runs while the upload is still arriving).
+async function beginLoad(
+  deps: IngestDeps,
+  begin: Begin,
+  progress: Progress,
+  wait: boolean
+): Promise<Loading> {
   const { forced } = begin.upload
-  const client = await deps.pool.connect()
+  if (wait) await deps.loads.take()
+  else if (!deps.loads.tryTake()) throw new Error('no load slot free')
+  let client: pg.PoolClient
+  try {
+    client = await deps.pool.connect()
+  } catch (error) {
+    deps.loads.give()
+    throw error
+  }
   // A connection lost while checked out (PostgreSQL shut down mid-load) is
   // reported on the client as well as to the query under way: without a
   // listener that report would bring the process down.
   const lost = (error: Error) => progress.log.warn({ err: error }, 'load connection lost')
   client.on('error', lost)
+  let released = false
   const release = (broken: boolean) => {
+    if (released) return
+    released = true
     client.off('error', lost)
     client.release(broken)
+    deps.loads.give()
   }
   try {
     await client.query('begin')

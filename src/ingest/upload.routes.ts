@@ -15,6 +15,7 @@ import { sendDownload } from './download.js'
 import type { FileStore } from './file-store.js'
 import { DEFAULT_NULL_MARKERS } from './infer.js'
 import { type IngestDeps, ingestUpload } from './ingest.service.js'
+import { LoadSlots } from './load-slots.js'
 import { findRevision } from './revision.queries.js'
 import { toRevisionView } from './revision.view.js'
 import { forcedSettings, uploadQuery } from './upload-options.js'
@@ -42,6 +43,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
   const deps: IngestDeps = {
     db,
     pool: opts.pool,
+    loads: new LoadSlots(config.MAX_CONCURRENT_LOADS),
     files,
     log: app.log,
     limits: {

@@ -1,0 +1,54 @@
+import t from 'tap'
+
+import { LoadSlots } from '../../src/ingest/load-slots.js'
+import { buildTestApp } from '../helpers/app.js'
+import { caller, createDataset, createResource, upload } from '../helpers/http.js'
+
+t.test('slots are taken up to their number, then handed over in turn', async (t) => {
+  const slots = new LoadSlots(2)
+  t.ok(slots.tryTake())
+  await slots.take()
+  t.notOk(slots.tryTake(), 'none left')
+
+  const order: string[] = []
+  const first = slots.take().then(() => order.push('first'))
+  const second = slots.take().then(() => order.push('second'))
+  slots.give()
+  await first
+  t.same(order, ['first'], 'a slot given back goes to the longest waiting')
+  slots.give()
+  await second
+  t.same(order, ['first', 'second'])
+  slots.give()
+  slots.give()
+  t.ok(slots.tryTake(), 'free again once all are given back')
+})
+
+// Each load holds a pooled connection until it commits, and needs the pool once
+// more on the way: ten uploads at once on a pool of ten used to wait for each
+// other forever, with every API request behind them.
+t.test('more uploads at once than pooled connections all load, and reads go on',
+  async (t) => {
+    const { app, adminToken } = await buildTestApp(t)
+    const editor = caller(app, adminToken)
+    const datasetId = await createDataset(editor)
+
+    const rows = 40_000
+    const body = (n: number) =>
+      'n;libelle;montant\n' +
+      Array.from({ length: rows }, (_, i) => `${i};fichier ${n} ligne ${i};${i},5`).join('\n')
+    const ids = await Promise.all(
+      Array.from({ length: 12 }, () => createResource(editor, datasetId)))
+
+    const answers = Promise.all(ids.map((id, n) => upload(editor, id, body(n))))
+    const read = await editor.get(`/api/v1/datasets/${datasetId}`)
+    t.equal(read.status, 200, 'the API answers while the uploads run')
+
+    for (const [n, answer] of (await answers).entries()) {
+      t.equal(answer.status, 201, answer.body.slice(0, 300))
+      t.equal(answer.json<{ row_count: number }>().row_count, rows, `upload ${n}`)
+    }
+    const last = await editor.get(`/api/v1/resources/${ids[11] ?? ''}/records?where[n][eq]=7`)
+    t.same(last.json<{ data: unknown[] }>().data,
+      [{ n: 7, libelle: 'fichier 11 ligne 7', montant: '7.5' }], 'each upload its own rows')
+  })
