@@ -5,6 +5,8 @@ import { loadConfig } from './config.js'
 import { openDatabase } from './db/open.js'
 import { cleanUpAbandonedLoads } from './ingest/cleanup.js'
 import { FileStore } from './ingest/file-store.js'
+import { startInspector } from './ingest/inspector.js'
+import { startParseThread } from './ingest/parse-thread.js'
 import { createLogger } from './logger.js'
 
 async function main(): Promise<void> {
@@ -22,6 +24,9 @@ async function main(): Promise<void> {
 
   const app = await buildApp({ config, db: database.db, pool: database.pool, signingKey, files,
     logger: log })
+  // Ingestion's worker threads, started now rather than by the first upload.
+  startParseThread()
+  startInspector()
   await app.listen({ host: config.HOST, port: config.PORT })
   log.info({ url: config.publicUrl, embedded: database.embedded }, 'ouverture ready')
 

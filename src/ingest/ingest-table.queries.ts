@@ -129,12 +129,20 @@ export async function lastRowIsTotal(
   const isLabel = (c: string) => `coalesce(${l(c)} ~* '^(sous-)?(total|totaux)\\M', false)`
   const nonNumeric = [...texts, ...others]
 
-  const shape = [
+  const alone = [
     ...texts.map((c) => `(${l(c)} is null or ${isLabel(c)})`),
     ...others.map((c) => `${l(c)} is null`),
-    `(${numeric.map((c) => `coalesce(${l(c)} <> 0, false)`).join(' or ')})`,
-    ...numeric.map((c) => `(${l(c)} is null or ${l(c)} = ${s(c)})`)
+    `(${numeric.map((c) => `coalesce(${l(c)} <> 0, false)`).join(' or ')})`
   ]
+  // Most last rows fail on their own (a name, a date): the sums over the whole
+  // table, a full scan, are computed only for a row that may be a total.
+  const candidate = await client.query<{ total: boolean | null }>(
+    `select ${alone.join(' and ')} as total from ${tableSql(table)} l where _row = $1`,
+    [lastRow]
+  )
+  if (candidate.rows[0]?.total !== true) return false
+
+  const shape = [...alone, ...numeric.map((c) => `(${l(c)} is null or ${l(c)} = ${s(c)})`)]
   const marks = [
     ...texts.map(isLabel),
     ...nonNumeric.map((c) => `(${l(c)} is null and s.${n(c)} = s.n)`)

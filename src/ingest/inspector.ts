@@ -23,6 +23,11 @@ const buffers = new TransferBuffers(MAX_PENDING_BYTES)
 
 let shared: SharedWorker | null = null
 
+// Starts the worker ahead of the first upload (see startParseThread).
+export function startInspector(): void {
+  shared ??= new SharedWorker()
+}
+
 export class ByteInspector {
   readonly #id: number
   readonly #worker: SharedWorker
