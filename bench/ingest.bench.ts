@@ -106,6 +106,7 @@ async function measureSize(context: Context, rows: number): Promise<SizeResult> 
     phases: service.phases,
     startRssKb: service.startRssKb,
     peakRssKb: service.peakRssKb,
+    cpu: service.cpu,
     types: service.types
   }
 }

@@ -33,6 +33,8 @@ export class PhaseProbe {
   #loop: Promise<void> = Promise.resolve()
   #started = 0
   #failure: unknown = null
+  // The server process that ran the COPY, for its CPU time (see cpu.ts).
+  #copyPid: number | null = null
 
   private constructor(client: pg.Client) {
     this.#client = client
@@ -79,6 +81,19 @@ export class PhaseProbe {
     })
   }
 
+  // The server processes of the bench database, but the probe's own.
+  async backendPids(): Promise<number[]> {
+    const result = await this.#client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and ' +
+        'pid <> pg_backend_pid()'
+    )
+    return result.rows.map((r) => r.pid)
+  }
+
+  get copyPid(): number | null {
+    return this.#copyPid
+  }
+
   async close(): Promise<void> {
     this.#running = false
     await this.#loop
@@ -88,13 +103,14 @@ export class PhaseProbe {
   async #poll(): Promise<void> {
     while (this.#running) {
       const at = performance.now()
-      const result = await this.#client.query<{ query: string }>(
-        `select query from pg_stat_activity
+      const result = await this.#client.query<{ pid: number; query: string }>(
+        `select pid, query from pg_stat_activity
          where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`
       )
-      for (const { query } of result.rows) {
+      for (const { pid, query } of result.rows) {
         const phase = PHASES.find((p) => p.pattern.test(query))
         if (phase !== undefined && !this.#seen.has(phase.name)) this.#seen.set(phase.name, at)
+        if (phase === PHASES[0]) this.#copyPid ??= pid
       }
       await sleep(POLL_MS)
     }

@@ -9,6 +9,7 @@ export interface SizeResult {
   phases: Phase[]
   startRssKb: number | null
   peakRssKb: number | null
+  cpu: { service: number | null; postgres: number | null }
   types: string[]
 }
 
@@ -61,10 +62,22 @@ export function formatReport(env: Environment, results: SizeResult[]): string {
     ...results.map((r) => `  ${count.format(r.rows)} rows: ` +
       r.phases.map((p) => `${p.name} ${fixed(p.seconds, 1)} s`).join(' · ')),
     '',
+    `CPU time of (b), all threads (on ${env.cpus} cores, elapsed time is at least the ` +
+      `total over ${env.cpus}):`,
+    ...results.map((r) => `  ${count.format(r.rows)} rows: ${cpuLine(r)}`),
+    '',
     'Columns as typed by (b):',
     `  ${results[0]?.types.join(', ') ?? 'none'}`
   ]
   return lines.join('\n') + '\n'
+}
+
+function cpuLine(r: SizeResult): string {
+  const seconds = (s: number | null) => (s === null ? 'n/a' : `${fixed(s, 2)} s`)
+  const { service, postgres } = r.cpu
+  const total = service === null || postgres === null ? null : service + postgres
+  return `service ${seconds(service)} · PostgreSQL (the COPY's process) ${seconds(postgres)}` +
+    ` · total ${seconds(total)}`
 }
 
 function table(results: SizeResult[]): string[] {

@@ -3,6 +3,7 @@ import http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { adminTokenFrom, type Service, startService } from '../test/helpers/process.js'
+import { cpuSeconds } from './cpu.js'
 import { AMOUNT_COLUMN } from './csv-generator.js'
 import { type Phase, PhaseProbe } from './phase-probe.js'
 import type { Teardown } from './teardown.js'
@@ -21,6 +22,10 @@ export interface ServiceResult {
   // Memory of the service process, in kB: after start-up, and its high-water mark.
   startRssKb: number | null
   peakRssKb: number | null
+  // CPU time during the upload: the service, and the PostgreSQL process that ran the COPY
+  // (from its start to the end of the load, for a process that may have run queries
+  // before: only the load's own queries run on it in between).
+  cpu: { service: number | null; postgres: number | null }
   types: string[]
 }
 
@@ -55,19 +60,26 @@ export async function measureService(run: ServiceRun, teardown: Teardown): Promi
     const pid = service.child.pid ?? 0
     const startRssKb = await memoryKb(pid, 'VmRSS')
 
+    const serviceCpu = await cpuSeconds(pid)
+    const postgresCpu = await backendCpu(probe)
     probe.start()
     const started = performance.now()
     const answer = await putFile(api, `/resources/${resource}/data`, run)
     const seconds = (performance.now() - started) / 1000
     const phases = await probe.stop()
     const peakRssKb = await memoryKb(pid, 'VmHWM')
+    const cpu = {
+      service: difference(await cpuSeconds(pid), serviceCpu),
+      // A process started during the upload (a new pooled connection) counts whole.
+      postgres: difference(await cpuSeconds(probe.copyPid), postgresCpu.get(probe.copyPid) ?? 0)
+    }
 
     if (answer.status !== 201) {
       throw new Error(`upload answered ${answer.status}: ${answer.body}\n${service.output()}`)
     }
     const columns = readColumns(answer.body)
     await checkLoaded(api, resource, columns, run.rows)
-    return { seconds, phases, startRssKb, peakRssKb, types: columns.map(describe) }
+    return { seconds, phases, startRssKb, peakRssKb, cpu, types: columns.map(describe) }
   } finally {
     await closeProbe()
     await stopService()
@@ -158,6 +170,17 @@ async function checkLoaded(api: Api, resourceId: string, columns: Column[], rows
 }
 
 const describe = (c: Column): string => `${c.label} ${c.type}`
+
+const difference = (after: number | null, before: number | null) =>
+  after === null || before === null ? null : after - before
+
+// The CPU time of every server process of the bench database before the upload: the load
+// runs on one of them (a pooled connection), known only once its COPY is seen.
+async function backendCpu(probe: PhaseProbe): Promise<Map<number | null, number | null>> {
+  const times = new Map<number | null, number | null>()
+  for (const pid of await probe.backendPids()) times.set(pid, await cpuSeconds(pid))
+  return times
+}
 
 // Linux only: the kernel's own accounting of the process, including memory the
 // V8 heap statistics do not show (buffers, the loader thread of tsx).
