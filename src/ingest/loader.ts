@@ -41,19 +41,24 @@ export async function copyFileIntoTable(
   const { encoding, dialect, limits, nullMarkers, guessTypes, forcedDecimal } = input
   const parse = openParse({ encoding, dialect, limits, nullMarkers, guessTypes, forcedDecimal })
   const table = new TableCopy(client, input)
+  // Each answer written to COPY; the rest of a chunk asked for once it is.
+  const take = async (answer: Answer) => {
+    await table.take(answer)
+    if (answer.output.more) parse.resume()
+    return answer
+  }
 
   try {
     for await (const chunk of source) {
       parse.push(chunk as Buffer)
       // Answers are written as soon as they are there; past a few chunks
       // ahead, reading waits for the parser.
-      while (parse.full || parse.ready) await table.take(await parse.next())
+      while (parse.full || parse.ready) await take(await parse.next())
     }
 
     parse.end()
     for (;;) {
-      const answer = await parse.next()
-      await table.take(answer)
+      const answer = await take(await parse.next())
       if ('summary' in answer) {
         return { ...answer.summary, warnings: new WarningLog(answer.summary.warnings) }
       }

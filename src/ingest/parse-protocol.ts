@@ -4,11 +4,13 @@ import { GuessMissed } from './typed-load.js'
 
 // The messages between the main thread and a parse worker (parse-thread.ts,
 // parse-worker.ts). Several loads may share a worker: each message names its
-// load by `id`. The worker answers every chunk with one reply, in order.
+// load by `id`. The worker answers every chunk, resume and end with one reply,
+// in order; a reply with `more` set is followed by nothing until a resume.
 
 export type ParseRequest =
   | { id: number; open: ParseSettings }
   | { id: number; chunk: Uint8Array<ArrayBuffer> }
+  | { id: number; resume: true }
   | { id: number; end: true }
   | { id: number; drop: true }
 
@@ -18,11 +20,15 @@ export interface WireOutput {
   create?: TableColumn[]
   copy: Uint8Array<ArrayBuffer> | null
   rows: number
+  more: boolean
 }
 
 export type ParseReply =
   // A chunk read; its buffer comes back to be used again.
   | { id: number; output: WireOutput; buffer: ArrayBuffer }
+  // A resume answered.
+  | { id: number; output: WireOutput }
+  // The end: the last output, and what the whole file gave.
   | { id: number; output: WireOutput; summary: ParseSummary }
   | { id: number; failure: Failure }
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 
+import { AppError } from '../http/errors.js'
 import { fromFailure, type ParseReply, type ParseRequest } from './parse-protocol.js'
 import type { ParseSettings } from './table-parser.js'
 import { spawnWorker, TransferBuffers } from './worker-threads.js'
@@ -41,7 +42,7 @@ export function openParse(settings: ParseSettings): ParseSession {
 }
 
 // One load's side of the conversation: chunks in with push(), answers out with
-// next(), one per chunk and one for end(), in order.
+// next(), one per chunk, resume() and end(), in order.
 export class ParseSession {
   #inFlight = 0
   readonly #answers: Answer[] = []
@@ -67,6 +68,12 @@ export class ParseSession {
     this.#inFlight++
     const copy = buffers.copy(chunk)
     this.thread.post({ id: this.id, chunk: copy }, [copy.buffer])
+  }
+
+  // After an answer with `more`: the rest of what was read.
+  resume(): void {
+    this.#inFlight++
+    this.thread.post({ id: this.id, resume: true })
   }
 
   end(): void {
@@ -154,12 +161,15 @@ class ParseThread {
     if (this.#sessions.size === 0) this.#worker.unref()
   }
 
-  // Loads under way fail; later loads get a new worker.
+  // Loads under way fail, to be sent again (a worker out of memory takes down
+  // every load it held); later loads get a new worker.
   #die(error: Error): void {
     if (this.#dead) return
     this.#dead = true
     const at = threads.indexOf(this)
     if (at >= 0) threads.splice(at, 1)
-    for (const session of this.#sessions.values()) session.fail(error)
+    const stopped = new AppError('UNAVAILABLE',
+      'The thread parsing this upload stopped; send the file again.', {}, error)
+    for (const session of this.#sessions.values()) session.fail(stopped)
   }
 }

@@ -17,7 +17,7 @@ function reply(message: ParseReply, transfer: ArrayBuffer[] = []): void {
 // The COPY text as bytes in a buffer of its own, which can be moved.
 function wire(output: ParseOutput): { output: WireOutput; transfer: ArrayBuffer[] } {
   const copy = output.copy === '' ? null : encoder.encode(output.copy)
-  const wired: WireOutput = { copy, rows: output.rows }
+  const wired: WireOutput = { copy, rows: output.rows, more: output.more }
   if (output.create !== undefined) wired.create = output.create
   return { output: wired, transfer: copy === null ? [] : [copy.buffer] }
 }
@@ -37,18 +37,26 @@ function handle(message: ParseRequest): void {
   const parser = parsers.get(id)
   if (parser === undefined) return
 
+  let given: ArrayBuffer | undefined
+  let parsed: ParseOutput
   if ('chunk' in message) {
     const { chunk } = message
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    const { output, transfer } = wire(parser.push(bytes))
-    reply({ id, output, buffer: chunk.buffer }, [...transfer, chunk.buffer])
-    return
+    given = chunk.buffer
+    parsed = parser.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+  } else {
+    parsed = 'end' in message ? parser.end() : parser.resume()
   }
 
-  parsers.delete(id)
-  const { output: last, summary } = parser.finish()
-  const { output, transfer } = wire(last)
-  reply({ id, output, summary }, transfer)
+  const { output, transfer } = wire(parsed)
+  if (parser.done) {
+    parsers.delete(id)
+    reply({ id, output, summary: parser.summary() }, transfer)
+  } else if (given === undefined) {
+    reply({ id, output }, transfer)
+  } else {
+    // The chunk's buffer goes back to be used again.
+    reply({ id, output, buffer: given }, [...transfer, given])
+  }
 }
 
 parentPort?.on('message', (message: ParseRequest) => {

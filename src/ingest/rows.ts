@@ -42,7 +42,8 @@ export interface RowContext {
 export interface HeldRow {
   row: number
   line: number
-  values: Array<string | undefined>
+  // The row's cells; fewer than the columns for a short row.
+  values: string[]
 }
 
 export function buildColumns(header: string[], limits: Limits, nullMarkers: string[]) {
@@ -91,19 +92,26 @@ export function readRow(
   columns: LoadedColumn[],
   line: number,
   context: RowContext
-): Array<string | undefined> {
+): string[] {
   checkWidth(record, columns.length, line, context.warnings)
-  const values: Array<string | undefined> = []
-  for (let i = 0; i < columns.length; i++) {
+  const values: string[] = []
+  const width = Math.min(record.length, columns.length)
+  for (let i = 0; i < width; i++) {
     const column = columns[i]!
-    const raw = record[i]
-    const value = raw === undefined
-      ? undefined
-      : cellValue(raw, line, i, context, column.name)
-    if (value !== undefined) column.profile.observe(value, line)
+    const value = cellValue(record[i]!, line, i, context, column.name)
+    column.profile.observe(value, line)
     values.push(value)
   }
   return values
+}
+
+// The nulls of the fields a short row lacks, as one string (a row of one field
+// under a thousand columns is otherwise a thousand concatenations).
+let nulls = ''
+
+function missing(fields: number): string {
+  if (nulls.length < fields * 3) nulls = '\t\\N'.repeat(fields)
+  return nulls.slice(0, fields * 3)
 }
 
 // The same as readRow, straight into one COPY line: most rows take this way,
@@ -117,33 +125,30 @@ export function rowLine(
 ): string {
   checkWidth(record, columns.length, line, context.warnings)
   let out = String(row)
-  for (let i = 0; i < columns.length; i++) {
+  const width = Math.min(record.length, columns.length)
+  for (let i = 0; i < width; i++) {
     const column = columns[i]!
-    const raw = record[i]
-    if (raw === undefined) {
-      out += '\t\\N'
-      continue
-    }
-    const value = cellValue(raw, line, i, context, column.name)
+    const value = cellValue(record[i]!, line, i, context, column.name)
     column.profile.observe(value, line)
     out += '\t' + encoded(column, column.encodeLast(value), line)
   }
+  if (width < columns.length) out += missing(columns.length - width)
   return out + '\n'
 }
 
 // A row held while the types were guessed, as a COPY line.
 export function heldLine(
   row: number,
-  values: Array<string | undefined>,
+  values: string[],
   columns: LoadedColumn[],
   line: number
 ): string {
   let out = String(row)
-  for (let i = 0; i < columns.length; i++) {
-    const value = values[i]
+  for (let i = 0; i < values.length; i++) {
     const column = columns[i]!
-    out += value === undefined ? '\t\\N' : '\t' + encoded(column, column.encode(value), line)
+    out += '\t' + encoded(column, column.encode(values[i]!), line)
   }
+  if (values.length < columns.length) out += missing(columns.length - values.length)
   return out + '\n'
 }
 

@@ -34,7 +34,7 @@ export interface TableColumn {
   format: InferredFormat
 }
 
-// What one chunk of the file gives.
+// What one chunk of the file gives, or the next part of it (see `more`).
 export interface ParseOutput {
   // The table to create: set once, when the first rows have decided the types.
   create?: TableColumn[]
@@ -42,6 +42,19 @@ export interface ParseOutput {
   copy: string
   // Data rows read so far.
   rows: number
+  // Rows read and not yet written out: ask for them with resume().
+  more: boolean
+}
+
+// COPY text handed out at a time. Short rows under a wide header make far more
+// text than they take bytes: two bytes a row under a thousand columns are three
+// thousand characters of nulls, and one 64 kB chunk made 98 million.
+const MAX_OUTPUT_CHARS = 1 << 20
+
+interface ReadRecord {
+  record: string[]
+  // The line the record ends on.
+  lines: number
 }
 
 export interface ParsedColumn {
@@ -75,13 +88,23 @@ export class TableParser {
   // Rows read while the types are guessed; null once the table is decided.
   #held: HeldRow[] | null = []
   #heldChars = 0
+  // Held rows still to write out once the table is decided, from `#flushAt`.
+  #flushing: HeldRow[] | null = null
+  #flushAt = 0
+  // Records split from the text and not processed yet, from `#next`.
+  #records: ReadRecord[] = []
+  #next = 0
+  #ended = false
+  #closed = false
   #create: TableColumn[] | undefined
   #copy = ''
   #rowCount = 0
   #headerLine = 0
   #lastLine = 0
   #previousEnd = 0
-  readonly #sink = (record: string[], lines: number) => this.#record(record, lines)
+  readonly #collect = (record: string[], lines: number) => {
+    this.#records.push({ record, lines })
+  }
 
   constructor(private readonly settings: ParseSettings) {
     this.#reader = new RecordReader(settings.encoding, settings.dialect,
@@ -92,18 +115,28 @@ export class TableParser {
   // Throws an AppError naming the line for a file that cannot be read, and
   // GuessMissed when a value breaks its column's guessed type.
   push(bytes: Buffer): ParseOutput {
-    this.#reader.push(bytes, this.#sink)
-    return this.#take()
+    this.#reader.push(bytes, this.#collect)
+    return this.#drain()
   }
 
-  // The end of the file: what is left, and the summary of the whole.
-  finish(): { output: ParseOutput; summary: ParseSummary } {
-    this.#reader.end(this.#sink)
-    if (this.#header === null) {
-      throw new AppError('CSV_NO_HEADER', 'The file holds no header row and no data.')
-    }
-    if (this.#held !== null) this.#decide()
+  // The next part of what was read, after an output with `more`.
+  resume(): ParseOutput {
+    return this.#drain()
+  }
 
+  // The end of the file. Once an output without `more` follows, the parse is
+  // done and summary() tells what it found.
+  end(): ParseOutput {
+    this.#reader.end(this.#collect)
+    this.#ended = true
+    return this.#drain()
+  }
+
+  get done(): boolean {
+    return this.#closed && this.#flushing === null && this.#next === this.#records.length
+  }
+
+  summary(): ParseSummary {
     const columns = this.#columns.map((c): ParsedColumn => ({
       name: c.name,
       label: c.label,
@@ -111,7 +144,7 @@ export class TableParser {
       loaded: c.loaded,
       profile: c.profile.result()
     }))
-    const summary = {
+    return {
       columns,
       rowCount: this.#rowCount,
       headerLine: this.#headerLine,
@@ -119,11 +152,46 @@ export class TableParser {
       skipped: this.#skipped,
       warnings: { items: this.#warnings.items, counts: this.#warnings.counts }
     }
-    return { output: this.#take(), summary }
+  }
+
+  // Records processed in order until the output is full or none is left. Held
+  // rows, once the table is decided, go out before any later row.
+  #drain(): ParseOutput {
+    while (this.#copy.length < MAX_OUTPUT_CHARS) {
+      if (this.#flushing !== null) {
+        const held = this.#flushing[this.#flushAt++]
+        if (held === undefined) this.#flushing = null
+        else this.#copy += heldLine(held.row, held.values, this.#columns, held.line)
+        continue
+      }
+
+      const next = this.#records[this.#next]
+      if (next !== undefined) {
+        this.#next++
+        this.#record(next.record, next.lines)
+        continue
+      }
+      this.#records = []
+      this.#next = 0
+      if (!this.#ended || this.#closed) break
+      this.#close()
+    }
+    return this.#take()
+  }
+
+  // The end of the records: the table decided if it was not yet.
+  #close(): void {
+    this.#closed = true
+    if (this.#header === null) {
+      throw new AppError('CSV_NO_HEADER', 'The file holds no header row and no data.')
+    }
+    if (this.#held !== null) this.#decide()
   }
 
   #take(): ParseOutput {
-    const output: ParseOutput = { copy: this.#copy, rows: this.#rowCount }
+    const more = this.#flushing !== null || this.#next < this.#records.length ||
+      (this.#ended && !this.#closed)
+    const output: ParseOutput = { copy: this.#copy, rows: this.#rowCount, more }
     if (this.#create !== undefined) output.create = this.#create
     this.#copy = ''
     this.#create = undefined
@@ -170,7 +238,7 @@ export class TableParser {
 
     const values = readRow(record, this.#columns, line, this.#context)
     this.#held.push({ row: this.#rowCount, line, values })
-    for (const v of values) this.#heldChars += v?.length ?? 0
+    for (const v of values) this.#heldChars += v.length
     const guessing = this.settings.guessTypes &&
       this.#held.length < GUESS_ROWS && this.#heldChars < GUESS_CHARS
     if (!guessing) this.#decide()
@@ -187,10 +255,8 @@ export class TableParser {
       column.encodeLast = lastValueEncoder(column.loaded, nullMarkers, column.profile)
     }
     this.#create = this.#columns.map((c) => ({ physical: c.physical, format: c.loaded }))
-
-    for (const { row, line, values } of this.#held ?? []) {
-      this.#copy += heldLine(row, values, this.#columns, line)
-    }
+    this.#flushing = this.#held
+    this.#flushAt = 0
     this.#held = null
   }
 

@@ -7,7 +7,9 @@ import { AppError } from '../../src/http/errors.js'
 import { sniffDialect } from '../../src/ingest/dialect.js'
 import { detectEncoding } from '../../src/ingest/encoding.js'
 import { type Answer, openParse, type ParseSession } from '../../src/ingest/parse-thread.js'
-import { type ParseSettings, TableParser } from '../../src/ingest/table-parser.js'
+import {
+  type ParseOutput, type ParseSettings, TableParser
+} from '../../src/ingest/table-parser.js'
 import { GUESS_ROWS, GuessMissed } from '../../src/ingest/typed-load.js'
 
 const REAL = path.join(import.meta.dirname, '..', 'fixtures', 'real')
@@ -36,9 +38,17 @@ const chunksOf = (bytes: Buffer): Buffer[] => {
 function parseHere(bytes: Buffer, settings: ParseSettings) {
   const parser = new TableParser(settings)
   let copy = ''
-  for (const chunk of chunksOf(bytes)) copy += parser.push(chunk).copy
-  const { output, summary } = parser.finish()
-  return { copy: copy + output.copy, summary }
+  const drain = (output: ParseOutput) => {
+    copy += output.copy
+    for (let more = output.more; more;) {
+      const next = parser.resume()
+      copy += next.copy
+      more = next.more
+    }
+  }
+  for (const chunk of chunksOf(bytes)) drain(parser.push(chunk))
+  drain(parser.end())
+  return { copy, summary: parser.summary() }
 }
 
 // The same through a worker, pushing as the loader does: a few chunks ahead.
@@ -46,6 +56,7 @@ async function parseThere(session: ParseSession, bytes: Buffer) {
   let copy = ''
   const take = (answer: Answer) => {
     if (answer.output.copy !== null) copy += Buffer.from(answer.output.copy).toString()
+    if (answer.output.more) session.resume()
     return answer
   }
   try {
@@ -106,3 +117,27 @@ t.test('errors come back as what they were, with their line', async (t) => {
   const parsed = await parseThere(openParse(settingsFor(fine)), fine)
   t.equal(parsed.summary.rowCount, 1)
 })
+
+t.test('a chunk that makes far more COPY text than it holds comes out in parts',
+  async (t) => {
+    // Two bytes a row under a thousand columns: each row is a thousand nulls.
+    const header = Array.from({ length: 1000 }, (_, i) => `c${i}`).join(',')
+    const bytes = Buffer.from(header + '\n' + '1\n'.repeat(30_000))
+    const dialect = { delimiter: ',', quote: '"', header: true, preamble: 0 } as const
+    const settings = { ...settingsFor(bytes), dialect }
+
+    const parser = new TableParser(settings)
+    const sizes: number[] = []
+    let output = parser.push(bytes)
+    for (sizes.push(output.copy.length); output.more; sizes.push(output.copy.length)) {
+      output = parser.resume()
+    }
+    output = parser.end()
+    sizes.push(output.copy.length)
+    t.ok(sizes.length > 10, `${sizes.length} parts`)
+    t.ok(Math.max(...sizes) < 1.1 * (1 << 20), 'none much past a million characters')
+    t.equal(parser.summary().rowCount, 30_000)
+
+    const there = await parseThere(openParse(settings), bytes)
+    t.equal(there.copy, parseHere(bytes, settings).copy, 'the same text through the worker')
+  })
