@@ -87,7 +87,7 @@ export interface RevisionTable {
   rows_loaded: ColumnType<string, number | undefined, number>
 }
 
-export const LOAD_PHASES = ['receiving', 'loading', 'converting', 'done'] as const
+export const LOAD_PHASES = ['receiving', 'queued', 'loading', 'converting', 'done'] as const
 export type LoadPhase = (typeof LOAD_PHASES)[number]
 
 export interface AuditEventTable {

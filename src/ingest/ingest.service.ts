@@ -174,8 +174,11 @@ async function beginLoad(
   wait: boolean
 ): Promise<Loading> {
   const { forced } = begin.upload
-  if (wait) await deps.loads.take()
-  else if (!deps.loads.tryTake()) throw new Error('no load slot free')
+  if (!deps.loads.tryTake()) {
+    if (!wait) throw new Error('no load slot free')
+    progress.enter('queued')
+    await deps.loads.take()
+  }
   let client: pg.PoolClient
   try {
     client = await deps.pool.connect()

@@ -29,7 +29,7 @@ export const revisionSchema = {
       properties: {
         phase: {
           type: ['string', 'null'],
-          enum: ['receiving', 'loading', 'converting', 'done', null]
+          enum: ['receiving', 'queued', 'loading', 'converting', 'done', null]
         },
         bytes_received: { type: 'integer' },
         rows_loaded: { type: 'integer' }

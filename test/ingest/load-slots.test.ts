@@ -2,7 +2,9 @@ import t from 'tap'
 
 import { LoadSlots } from '../../src/ingest/load-slots.js'
 import { buildTestApp } from '../helpers/app.js'
-import { caller, createDataset, createResource, upload } from '../helpers/http.js'
+import {
+  caller, createDataset, createResource, listen, openUpload, upload
+} from '../helpers/http.js'
 
 t.test('slots are taken up to their number, then handed over in turn', async (t) => {
   const slots = new LoadSlots(2)
@@ -51,4 +53,40 @@ t.test('more uploads at once than pooled connections all load, and reads go on',
     const last = await editor.get(`/api/v1/resources/${ids[11] ?? ''}/records?where[n][eq]=7`)
     t.same(last.json<{ data: unknown[] }>().data,
       [{ n: 7, libelle: 'fichier 11 ligne 7', montant: '7.5' }], 'each upload its own rows')
+  })
+
+t.test('an upload stored while the slots are taken waits as queued, then loads',
+  async (t) => {
+    const { app, adminToken } = await buildTestApp(t, { MAX_CONCURRENT_LOADS: '1' })
+    const editor = caller(app, adminToken)
+    const datasetId = await createDataset(editor)
+    const [held, queued] = [await createResource(editor, datasetId),
+      await createResource(editor, datasetId)]
+
+    // Past its first 64 kB an upload starts loading, in the only slot, and holds it
+    // until its last byte is in.
+    const port = await listen(app)
+    const first = openUpload(port, held, adminToken)
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i};ligne ${i}\n`).join('')
+    first.request.write('n;libelle\n' + rows)
+    const phaseOf = async (resource: string, wanted: string) => {
+      let phase: string | undefined
+      for (let i = 0; i < 500 && phase !== wanted; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        const list = await editor.get(`/api/v1/resources/${resource}/revisions`)
+        phase = list.json<{ data: Array<{ progress: { phase: string } }> }>()
+          .data[0]?.progress.phase
+      }
+      return phase
+    }
+    t.equal(await phaseOf(held, 'loading'), 'loading', 'the first upload holds the slot')
+
+    const second = upload(editor, queued, 'n\n1\n2\n')
+    t.equal(await phaseOf(queued, 'queued'), 'queued', 'stored, and shown waiting for a slot')
+
+    first.request.end('20000;fin\n')
+    t.equal((await first.answer).status, 201)
+    const answer = await second
+    t.equal(answer.status, 201, answer.body)
+    t.equal(answer.json<{ row_count: number }>().row_count, 2)
   })
