@@ -10,6 +10,19 @@ const DELIMITER_NAMES: Record<string, string> = {
   '|': 'pipe'
 }
 
+// A text column's extremes are whole cells, which may be a megabyte each: the
+// report shows their start, enough to recognise them.
+const EXTREME_CHARS = 200
+
+function extreme(value: string | undefined, type: string): string | null {
+  if (value === undefined) return null
+  if (type !== 'text' || value.length <= EXTREME_CHARS) return value
+  // Not between the two halves of a surrogate pair.
+  const high = value.charCodeAt(EXTREME_CHARS - 1)
+  const end = high >= 0xd800 && high <= 0xdbff ? EXTREME_CHARS - 1 : EXTREME_CHARS
+  return `${value.slice(0, end)}…`
+}
+
 export function buildReport(
   encoding: EncodingResult,
   dialect: Dialect,
@@ -31,8 +44,8 @@ export function buildReport(
       personal_data: outcome.personal,
       null_count: outcome.nullCount,
       distinct_estimate: outcome.distinct,
-      min: outcome.min ?? null,
-      max: outcome.max ?? null
+      min: extreme(outcome.min, type),
+      max: extreme(outcome.max, type)
     }
   })
   const personal = columns.filter((c) => c.personal_data).map((c) => c.name)

@@ -8,7 +8,10 @@ import {
 
 interface Revision {
   row_count: number
-  report: { warnings: Array<{ code: string }> }
+  report: {
+    warnings: Array<{ code: string }>
+    columns: Array<{ min: string | null; max: string | null }>
+  }
 }
 
 type Rows = { data: Array<Record<string, unknown>>; total: number }
@@ -92,6 +95,13 @@ t.test('uploads at the edges', async (t) => {
     const { warnings } = late.json<Revision>().report
     t.match(warnings.filter((w) => w.code === 'NUL_REMOVED'),
       [{ line: 30_002, column: 'b' }, { line: 30_003, column: 'b' }])
+    // A text column's extremes are reported by their start only.
+    const extremes = await upload(editor, await fresh(),
+      `t\n${'a'.repeat(199)}🙂${'x'.repeat(10_000)}\n${'z'.repeat(5000)}\n`)
+    const [column] = extremes.json<Revision>().report.columns
+    t.equal(column?.min, `${'a'.repeat(199)}…`, 'not cut inside a surrogate pair')
+    t.equal(column?.max, `${'z'.repeat(200)}…`)
+
     const last = (await editor.get(`/api/v1/resources/${cells}/records?order=-a&limit=2`))
       .json<Rows>().data
     t.same(last.map((r) => r.b), [null, 'yz'], 'a cell of only NUL is empty')
