@@ -75,7 +75,8 @@ function warningLines(report: JsonObject): string[] {
   // The service keeps the first warnings only; its counts cover them all.
   const counts = Object.values(object(report.warning_counts))
   const total = counts.reduce<number>((sum, n) => sum + (typeof n === 'number' ? n : 0), 0)
-  const lines = ['', `${Math.max(total, warnings.length)} warnings`]
+  const count = Math.max(total, warnings.length)
+  const lines = ['', `${count} ${count === 1 ? 'warning' : 'warnings'}`]
   const rows = warnings.map((w) => {
     const where = w.line === undefined ? '' : `line ${text(w.line)}`
     const column = w.column === undefined ? '' : ` (column ${text(w.column)})`

@@ -179,6 +179,8 @@ function report(answer: HttpAnswer, json: boolean): number {
   }
 
   if (body !== null && typeof body.code === 'string') {
+    // With --json a script reads the problem where it reads a success.
+    if (json) process.stdout.write(answer.body.trimEnd() + '\n')
     process.stderr.write(problemText(body))
   } else {
     // Not Ouverture's answer: often a proxy in front of it (502, an HTML login page).

@@ -106,6 +106,11 @@ t.test('ouverture push', async (t) => {
     t.equal(run.code, 1)
     t.equal(run.stdout, '')
     t.match(run.stderr, /^error CSV_TOO_MANY_FIELDS: .+ \(line 3, column 4\)$/m)
+
+    const json = await cli(['push', broken, '--resource', resource.id, '--json'], env)
+    t.equal(json.code, 1)
+    t.match(JSON.parse(json.stdout), { code: 'CSV_TOO_MANY_FIELDS', line: 3, column: 4 },
+      'with --json, the problem on stdout')
   })
 
   t.test('a bad token is refused, and the rest of a large file is not sent', async (t) => {
