@@ -14,6 +14,10 @@ export interface Dialect {
   // Non-blank records before the header (title lines such as `Export du 03/04/2024`), as
   // the parser reads them with this delimiter and quote; the loader skips them.
   preamble: number
+  // With `quote` null, the first line where a field starts with `"`: reading
+  // quotes broke the sample there or after (a quote that never closes), so they
+  // are kept as characters, and the report says so.
+  strayQuote?: number
 }
 
 export interface SniffOptions {
@@ -179,12 +183,22 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
     best = candidate(sample, delimiter, '"', opts.complete ?? false)
   }
 
-  return {
+  const dialect: Dialect = {
     delimiter: best.delimiter,
     quote: best.quote,
     header: hasHeader(best.records),
     preamble: best.preamble
   }
+  const stray = best.quote === null ? quotedFieldLine(sample, best.delimiter) : undefined
+  if (stray !== undefined) dialect.strayQuote = stray
+  return dialect
+}
+
+// The first line (1-based) with a field that starts with a double quote.
+function quotedFieldLine(sample: string, delimiter: Delimiter): number | undefined {
+  const lines = sample.split(/\r\n|\n|\r/)
+  const at = lines.findIndex((line) => line.startsWith('"') || line.includes(delimiter + '"'))
+  return at < 0 ? undefined : at + 1
 }
 
 // The first record is a header unless it looks like data: each of its cells fits the

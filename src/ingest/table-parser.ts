@@ -110,6 +110,13 @@ export class TableParser {
     this.#reader = new RecordReader(settings.encoding, settings.dialect,
       settings.limits.maxRecordChars)
     this.#context = { limits: settings.limits, warnings: this.#warnings, nul: false }
+    const { strayQuote } = settings.dialect
+    if (strayQuote !== undefined) {
+      this.#warn('QUOTES_KEPT', 'Fields start with quotes here, but reading quotes breaks ' +
+        'the rows (a quote that never closes is the usual cause): they are kept as ' +
+        'characters in the values. Send the file again with ?quote=" to have the broken ' +
+        'field named.', strayQuote)
+    }
   }
 
   // Throws an AppError naming the line for a file that cannot be read, and

@@ -99,12 +99,15 @@ export function applyEncoding(detected: EncodingResult, forced: Forced): Encodin
 export function applyDialect(sniffed: Dialect, forced: Forced): Dialect {
   const reframed = (forced.delimiter !== undefined && forced.delimiter !== sniffed.delimiter) ||
     (forced.quote !== undefined && forced.quote !== sniffed.quote)
-  return {
+  const dialect: Dialect = {
     delimiter: forced.delimiter ?? sniffed.delimiter,
     quote: forced.quote !== undefined ? forced.quote : sniffed.quote,
     header: forced.header ?? sniffed.header,
     preamble: forced.preamble ?? (reframed ? 0 : sniffed.preamble)
   }
+  const kept = !reframed && forced.quote === undefined
+  if (kept && sniffed.strayQuote !== undefined) dialect.strayQuote = sniffed.strayQuote
+  return dialect
 }
 
 // A forced encoding that does not fit the bytes can still decode without error

@@ -49,6 +49,22 @@ t.test('uploads at the edges', async (t) => {
     t.equal(res.json().line, 202)
   })
 
+  t.test('quotes kept as characters, because reading them breaks the rows, are reported',
+    async (t) => {
+      const csv = 'nom;montant\n"Alpha";12\n"Beta";13\n"Gamma;14\n"Delta";15\n"Epsilon";16\n'
+      const kept = await upload(editor, await fresh(), csv)
+      t.equal(kept.status, 201, kept.body)
+      t.match(kept.json<Revision>().report.warnings, [{ code: 'QUOTES_KEPT', line: 2 }])
+
+      const forced = await editor.put(
+        `/api/v1/resources/${await fresh()}/data?quote=${encodeURIComponent('"')}`, csv)
+      t.equal(forced.status, 422, 'forced, the quote that never closes is named')
+      t.match(forced.json(), { code: 'CSV_MALFORMED', line: 4 })
+
+      const plain = await upload(editor, await fresh(), 'nom;montant\nAlpha;12\nBeta;13\n')
+      t.same(plain.json<Revision>().report.warnings, [], 'no quotes, no warning')
+    })
+
   t.test('title lines above the header are skipped and reported', async (t) => {
     const id = await fresh()
     const res = await upload(editor, id, 'Export du 03/04/2024\n\nnom;valeur\nx;1\ny;2\n')
