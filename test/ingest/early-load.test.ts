@@ -38,7 +38,8 @@ t.test('a large upload is parsed while it arrives', async (t) => {
   const copying = async (): Promise<boolean> => {
     for (let i = 0; i < 100; i++) {
       const result = await handle.pool.query(
-        `select 1 from pg_stat_activity where query ilike 'copy %rev_%' and state = 'active'`)
+        `select 1 from pg_stat_activity where datname = current_database()
+         and query ilike 'copy %rev_%' and state = 'active'`)
       if (result.rowCount !== 0) return true
       await sleep(100)
     }
@@ -110,7 +111,7 @@ t.test('a load whose connection is killed fails alone; the service goes on', asy
   for (let i = 0; i < 100 && !killed; i++) {
     const result = await handle.pool.query<{ killed: boolean }>(
       `select pg_terminate_backend(pid) as killed from pg_stat_activity
-       where query ilike 'copy %rev_%' and state = 'active'`)
+       where datname = current_database() and query ilike 'copy %rev_%' and state = 'active'`)
     killed = result.rows[0]?.killed === true
     if (!killed) await sleep(100)
   }
@@ -180,7 +181,8 @@ t.test('a sender that stops sending is cut off, and its early load rolled back',
   for (let i = 0; i < 50 && open !== 0; i++) {
     if (open !== null) await sleep(100)
     open = (await handle.pool.query(
-      `select 1 from pg_stat_activity where query ilike 'copy %rev_%' and state <> 'idle'`
+      `select 1 from pg_stat_activity where datname = current_database()
+       and query ilike 'copy %rev_%' and state <> 'idle'`
     )).rowCount
   }
   t.equal(open, 0, 'no COPY left open')
