@@ -7,15 +7,16 @@ import type { ParseSettings } from './table-parser.js'
 import { spawnWorker, TransferBuffers } from './worker-threads.js'
 
 // Decoding, splitting, profiling and encoding every cell is most of a load's
-// work: on the main thread it left that thread no time to receive the upload
-// and write to PostgreSQL, which waited on it (docs/architecture.md). Loads are
-// parsed on worker threads instead, one per core beyond the first (PostgreSQL
-// needs one too), at most four; loads beyond that share them.
+// work. On the main thread it held up every other request while it ran (ten
+// seconds behind one pathological file), and left a machine's other cores to
+// PostgreSQL alone (docs/architecture.md). Loads are parsed on worker threads
+// instead, one per core beyond the first (PostgreSQL needs one too), at most
+// four; loads beyond that share them, in turns.
 const MAX_THREADS = Math.max(1, Math.min(4, availableParallelism() - 1))
 
 // Chunks sent to a worker and not yet answered, per load: enough to keep the
 // worker busy while the main thread writes the answers to COPY, few enough to
-// keep memory flat (each is at most 64 kB in, a little more out).
+// keep memory flat (each is at most 64 kB in, and a million characters out).
 const MAX_IN_FLIGHT = 4
 
 const buffers = new TransferBuffers(MAX_THREADS * MAX_IN_FLIGHT * (64 << 10))
