@@ -69,6 +69,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const parsed = raw as Required<Env>
+  // A default page larger than the largest allowed would be cut without a word.
+  if (parsed.PAGE_SIZE_DEFAULT > parsed.PAGE_SIZE_MAX) {
+    throw new ConfigError(
+      `invalid configuration: PAGE_SIZE_DEFAULT (${parsed.PAGE_SIZE_DEFAULT}) is larger than ` +
+        `PAGE_SIZE_MAX (${parsed.PAGE_SIZE_MAX})`
+    )
+  }
   const dataDir = path.resolve(parsed.DATA_DIR)
   const publicUrl = (parsed.PUBLIC_URL || `http://localhost:${parsed.PORT}`).replace(/\/+$/, '')
 
