@@ -5,6 +5,7 @@ import type pg from 'pg'
 import type { Copied } from './copy-with-types.js'
 import type { Delimiter, Dialect } from './dialect.js'
 import { detectEncoding, type EncodingResult } from './encoding.js'
+import { LoadSlots } from './load-slots.js'
 import { SAMPLE_BYTES, sniffBytes } from './sniff-file.js'
 import {
   applyDialect, applyEncoding, checkForcedDecoding, type Forced
@@ -37,7 +38,7 @@ export type BeginLoad = (
 // connection, in an open transaction, until its last byte is in, however slow
 // its sender. Others are loaded once stored, as small files are.
 const MAX_EARLY = 2
-let early = 0
+const earlySlots = new LoadSlots(MAX_EARLY)
 
 // Parsing an upload while it arrives, rather than once stored: once its first
 // SAMPLE_BYTES are in, the encoding and dialect are decided from them, and the
@@ -128,8 +129,7 @@ export class EarlyLoad {
 
   async #start(head: Buffer): Promise<void> {
     const settings = await this.#settings(head)
-    if (settings === null || early >= MAX_EARLY) return
-    early++
+    if (settings === null || !earlySlots.tryTake()) return
     this.#holdsSlot = true
 
     const feed = new PassThrough()
@@ -196,6 +196,6 @@ export class EarlyLoad {
   #release(): void {
     if (!this.#holdsSlot) return
     this.#holdsSlot = false
-    early--
+    earlySlots.give()
   }
 }

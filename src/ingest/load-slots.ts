@@ -3,7 +3,8 @@
 // revision's state). With as many loads as connections, each waited for one
 // the others held, and the service stopped answering. Loads therefore take a
 // slot first: the slots are fewer than the connections, and uploads past them
-// are stored and wait their turn.
+// are stored and wait their turn. Loads begun while their upload still arrives
+// take a second, smaller set (early-load.ts) without waiting.
 export class LoadSlots {
   #free: number
   readonly #waiting: Array<() => void> = []
