@@ -6,7 +6,7 @@ import { openDatabase } from './db/open.js'
 import { cleanUpAbandonedLoads } from './ingest/cleanup.js'
 import { FileStore } from './ingest/file-store.js'
 import { startInspector } from './ingest/inspector.js'
-import { startParseThread } from './ingest/parse-thread.js'
+import { startParseThread, stopParseThreads } from './ingest/parse-thread.js'
 import { createLogger } from './logger.js'
 
 async function main(): Promise<void> {
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     stopping = true
     log.info({ signal }, 'shutting down')
     await app.close()
+    await stopParseThreads()
     await database.close()
     process.exit(0)
   }

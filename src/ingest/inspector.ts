@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads'
 
+import { AppError } from '../http/errors.js'
 import type { EncodingResult } from './encoding.js'
 import type { InspectRequest } from './inspect-worker.js'
 import { spawnWorker, TransferBuffers } from './worker-threads.js'
@@ -129,8 +130,11 @@ class SharedWorker {
     if (this.#inspectors.size === 0) this.#worker.unref()
   }
 
-  // Uploads under way fail; the next upload starts a new worker.
-  #fail(error: Error): void {
+  // Uploads under way fail, to be sent again; the next upload starts a new
+  // worker.
+  #fail(cause: Error): void {
+    const error = new AppError('UNAVAILABLE',
+      'The thread checking this upload stopped; send the file again.', {}, cause)
     this.#dead ??= error
     if (shared === this) shared = null
     for (const { reject } of this.#finishing.values()) reject(error)

@@ -31,6 +31,12 @@ export function startParseThread(): void {
   if (threads.length === 0) threads.push(new ParseThread())
 }
 
+// Stops every parse worker; loads under way fail with a 503, to be sent again.
+// At shutdown, so that no parse outlives the database it writes to.
+export async function stopParseThreads(): Promise<void> {
+  await Promise.all(threads.splice(0).map((thread) => thread.stop()))
+}
+
 // A load's parse, on the least busy worker.
 export function openParse(settings: ParseSettings): ParseSession {
   let thread = threads.reduce<ParseThread | undefined>(
@@ -148,8 +154,12 @@ class ParseThread {
     // While a load waits on it, it keeps the process alive.
     if (this.#sessions.size === 1) this.#worker.ref()
     this.post({ id: session.id, open: settings })
-    if (this.#dead) session.fail(new Error('the parse worker stopped'))
+    if (this.#dead) session.fail(stoppedError(new Error('the parse worker stopped')))
     return session
+  }
+
+  async stop(): Promise<void> {
+    await this.#worker.terminate()
   }
 
   post(message: ParseRequest, transfer: ArrayBuffer[] = []): void {
@@ -169,8 +179,10 @@ class ParseThread {
     this.#dead = true
     const at = threads.indexOf(this)
     if (at >= 0) threads.splice(at, 1)
-    const stopped = new AppError('UNAVAILABLE',
-      'The thread parsing this upload stopped; send the file again.', {}, error)
+    const stopped = stoppedError(error)
     for (const session of this.#sessions.values()) session.fail(stopped)
   }
 }
+
+const stoppedError = (cause: Error) => new AppError('UNAVAILABLE',
+  'The thread parsing this upload stopped; send the file again.', {}, cause)

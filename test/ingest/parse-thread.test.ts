@@ -6,7 +6,9 @@ import t from 'tap'
 import { AppError } from '../../src/http/errors.js'
 import { sniffDialect } from '../../src/ingest/dialect.js'
 import { detectEncoding } from '../../src/ingest/encoding.js'
-import { type Answer, openParse, type ParseSession } from '../../src/ingest/parse-thread.js'
+import {
+  type Answer, openParse, type ParseSession, stopParseThreads
+} from '../../src/ingest/parse-thread.js'
 import {
   type ParseOutput, type ParseSettings, TableParser
 } from '../../src/ingest/table-parser.js'
@@ -140,4 +142,24 @@ t.test('a chunk that makes far more COPY text than it holds comes out in parts',
 
     const there = await parseThere(openParse(settings), bytes)
     t.equal(there.copy, parseHere(bytes, settings).copy, 'the same text through the worker')
+  })
+
+t.test('a parse worker that stops fails its loads with a 503; the next load gets another',
+  async (t) => {
+    const bytes = readFileSync(path.join(REAL, 'montpellier_subventions_2013.csv'))
+    const session = openParse(settingsFor(bytes))
+    session.push(bytes.subarray(0, CHUNK))
+    await stopParseThreads()
+    // The chunk may have been answered before the worker stopped: then the next
+    // answer, which never comes, is the one that fails.
+    let error: unknown = null
+    for (let i = 0; i < 2 && error === null; i++) {
+      error = await session.next().then(() => null, (e: unknown) => e)
+    }
+    t.ok(error instanceof AppError, 'a problem the API answers')
+    t.match(error, { code: 'UNAVAILABLE', status: 503 })
+    session.close()
+
+    const again = await parseThere(openParse(settingsFor(bytes)), bytes)
+    t.equal(again.copy, parseHere(bytes, settingsFor(bytes)).copy, 'parsed in full')
   })
