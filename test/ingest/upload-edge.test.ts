@@ -9,7 +9,7 @@ import {
 interface Revision {
   row_count: number
   report: {
-    warnings: Array<{ code: string }>
+    warnings: Array<{ code: string; line?: number }>
     columns: Array<{ min: string | null; max: string | null }>
   }
 }
@@ -63,6 +63,25 @@ t.test('uploads at the edges', async (t) => {
 
       const plain = await upload(editor, await fresh(), 'nom;montant\nAlpha;12\nBeta;13\n')
       t.same(plain.json<Revision>().report.warnings, [], 'no quotes, no warning')
+    })
+
+  t.test('short rows are padded with nulls and reported, early or late in the file',
+    async (t) => {
+      const id = await fresh()
+      const full = (i: number) => `${i};a${i};${i}.5;x`
+      const lines = ['n;t;d;e', '1;court', ...Array.from({ length: 6000 }, (_, i) => full(i + 2)),
+        '6002', '6003;fin;3.5']
+      const res = await upload(editor, id, lines.join('\n') + '\n')
+      t.equal(res.status, 201, res.body)
+      const short = res.json<Revision>().report.warnings.filter((w) => w.code === 'SHORT_ROW')
+      t.match(short, [{ line: 2 }, { line: 6003 }, { line: 6004 }])
+
+      const get = async (n: number) => (await editor.get(
+        `/api/v1/resources/${id}/records?where[n]=${n}`)).json<Rows>().data
+      t.same(await get(1), [{ n: 1, t: 'court', d: null, e: null }], 'held while guessing')
+      t.same(await get(6002), [{ n: 6002, t: null, d: null, e: null }], 'after the guess')
+      t.same(await get(6003), [{ n: 6003, t: 'fin', d: '3.5', e: null }])
+      t.same(await get(2), [{ n: 2, t: 'a2', d: '2.5', e: 'x' }])
     })
 
   t.test('title lines above the header are skipped and reported', async (t) => {
