@@ -1,9 +1,7 @@
-import type { Worker } from 'node:worker_threads'
-
 import { AppError } from '../http/errors.js'
 import type { EncodingResult } from './encoding.js'
 import type { InspectRequest } from './inspect-worker.js'
-import { spawnWorker, TransferBuffers } from './worker-threads.js'
+import { SharedThread, TransferBuffers } from './worker-threads.js'
 
 export interface Inspected {
   sha256: string
@@ -22,124 +20,91 @@ const MAX_PENDING_BYTES = 2 << 20
 
 const buffers = new TransferBuffers(MAX_PENDING_BYTES)
 
-let shared: SharedWorker | null = null
+type InspectThread = SharedThread<InspectRequest, Reply>
+
+let shared: InspectThread | null = null
+
+const stopped = (cause: Error) => new AppError('UNAVAILABLE',
+  'The thread checking this upload stopped; send the file again.', {}, cause)
+
+function sharedThread(): InspectThread {
+  if (shared !== null) return shared
+  const thread: InspectThread = new SharedThread('inspect-worker', stopped, () => {
+    // The next upload starts a new worker.
+    if (shared === thread) shared = null
+  })
+  shared = thread
+  return thread
+}
 
 // Starts the worker ahead of the first upload (see startParseThread).
 export function startInspector(): void {
-  shared ??= new SharedWorker()
+  sharedThread()
 }
 
 export class ByteInspector {
+  readonly #thread: InspectThread
   readonly #id: number
-  readonly #worker: SharedWorker
   #pending = 0
   #waiting: (() => void) | null = null
+  #finishing: Settle | null = null
+  #failure: Error | null = null
 
   constructor() {
-    shared ??= new SharedWorker()
-    this.#worker = shared
-    this.#id = this.#worker.open(this)
+    this.#thread = sharedThread()
+    this.#id = this.#thread.open(this)
   }
 
   // A copy of the chunk goes to the worker; a promise when too much is pending.
   update(chunk: Buffer): Promise<void> | undefined {
     const copy = buffers.copy(chunk)
     this.#pending += copy.length
-    this.#worker.post({ id: this.#id, chunk: copy }, [copy.buffer])
+    this.#thread.post({ id: this.#id, chunk: copy }, [copy.buffer])
     if (this.#pending <= MAX_PENDING_BYTES) return undefined
     return new Promise((resolve) => (this.#waiting = resolve))
   }
 
   finish(): Promise<Inspected> {
-    return this.#worker.finish(this.#id)
+    if (this.#failure !== null) return Promise.reject(this.#failure)
+    return new Promise((resolve, reject) => {
+      this.#finishing = { resolve, reject }
+      this.#thread.post({ id: this.#id, finish: true })
+    })
   }
 
   // The upload failed: its state in the worker is dropped.
   drop(): void {
-    this.#worker.drop(this.#id)
+    this.#thread.close(this.#id)
+    this.#thread.post({ id: this.#id, drop: true })
+    this.#finishing?.reject(new Error('upload dropped'))
+    this.#finishing = null
   }
 
-  seen(bytes: number): void {
+  receive(reply: Reply): void {
+    if ('done' in reply) {
+      buffers.giveBack(reply.buffer)
+      this.#seen(reply.done)
+      return
+    }
+    this.#thread.close(this.#id)
+    const { sha256, detected } = reply
+    this.#finishing?.resolve({ sha256, detected })
+    this.#finishing = null
+  }
+
+  // The thread died: a finish waited for fails, and the upload is not held back.
+  fail(error: Error): void {
+    this.#failure ??= error
+    this.#finishing?.reject(error)
+    this.#finishing = null
+    this.#seen(Infinity)
+  }
+
+  #seen(bytes: number): void {
     this.#pending -= bytes
     if (this.#pending > MAX_PENDING_BYTES / 2 || this.#waiting === null) return
     const resume = this.#waiting
     this.#waiting = null
     resume()
-  }
-}
-
-class SharedWorker {
-  readonly #worker: Worker
-  #next = 1
-  readonly #inspectors = new Map<number, ByteInspector>()
-  readonly #finishing = new Map<number, Settle>()
-  #dead: Error | null = null
-
-  constructor() {
-    this.#worker = spawnWorker('inspect-worker')
-    this.#worker.on('message', (reply: Reply) => this.#receive(reply))
-    this.#worker.on('error', (error) => this.#fail(error))
-    this.#worker.on('exit', () => this.#fail(new Error('the inspection worker stopped')))
-    // Idle between uploads, it must not keep the process alive (unref after
-    // the listeners: listening for messages refs the worker again).
-    this.#worker.unref()
-  }
-
-  open(inspector: ByteInspector): number {
-    const id = this.#next++
-    this.#inspectors.set(id, inspector)
-    // While an upload waits on it, it keeps the process alive.
-    if (this.#inspectors.size === 1) this.#worker.ref()
-    return id
-  }
-
-  post(message: InspectRequest, transfer: ArrayBuffer[] = []): void {
-    if (this.#dead === null) this.#worker.postMessage(message, transfer)
-  }
-
-  finish(id: number): Promise<Inspected> {
-    const dead = this.#dead
-    if (dead !== null) return Promise.reject(dead)
-    return new Promise((resolve, reject) => {
-      this.#finishing.set(id, { resolve, reject })
-      this.post({ id, finish: true })
-    })
-  }
-
-  drop(id: number): void {
-    this.#close(id)
-    this.#finishing.get(id)?.reject(new Error('upload dropped'))
-    this.#finishing.delete(id)
-    this.post({ id, drop: true })
-  }
-
-  #receive(reply: Reply): void {
-    if ('done' in reply) {
-      buffers.giveBack(reply.buffer)
-      this.#inspectors.get(reply.id)?.seen(reply.done)
-      return
-    }
-    const { id, sha256, detected } = reply
-    this.#close(id)
-    this.#finishing.get(id)?.resolve({ sha256, detected })
-    this.#finishing.delete(id)
-  }
-
-  #close(id: number): void {
-    if (!this.#inspectors.delete(id)) return
-    if (this.#inspectors.size === 0) this.#worker.unref()
-  }
-
-  // Uploads under way fail, to be sent again; the next upload starts a new
-  // worker.
-  #fail(cause: Error): void {
-    const error = new AppError('UNAVAILABLE',
-      'The thread checking this upload stopped; send the file again.', {}, cause)
-    this.#dead ??= error
-    if (shared === this) shared = null
-    for (const { reject } of this.#finishing.values()) reject(error)
-    this.#finishing.clear()
-    for (const inspector of this.#inspectors.values()) inspector.seen(Infinity)
-    this.#inspectors.clear()
   }
 }

@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os'
-import type { Worker } from 'node:worker_threads'
 
 import { AppError } from '../http/errors.js'
 import { fromFailure, type ParseReply, type ParseRequest } from './parse-protocol.js'
 import type { ParseSettings } from './table-parser.js'
-import { spawnWorker, TransferBuffers } from './worker-threads.js'
+import { SharedThread, TransferBuffers } from './worker-threads.js'
 
 // Decoding, splitting, profiling and encoding every cell is most of a load's
 // work. On the main thread it held up every other request while it ran (ten
@@ -23,12 +22,27 @@ const buffers = new TransferBuffers(MAX_THREADS * MAX_IN_FLIGHT * (64 << 10))
 
 export type Answer = Exclude<ParseReply, { failure: unknown }>
 
+type ParseThread = SharedThread<ParseRequest, ParseReply>
+
 const threads: ParseThread[] = []
+
+const stopped = (cause: Error) => new AppError('UNAVAILABLE',
+  'The thread parsing this upload stopped; send the file again.', {}, cause)
+
+function newThread(): ParseThread {
+  const thread: ParseThread = new SharedThread('parse-worker', stopped, () => {
+    // Later loads get a new thread.
+    const at = threads.indexOf(thread)
+    if (at >= 0) threads.splice(at, 1)
+  })
+  threads.push(thread)
+  return thread
+}
 
 // Starts the first worker ahead of the first upload, which would otherwise wait
 // for its start (modules loaded in a new thread: about a tenth of a second).
 export function startParseThread(): void {
-  if (threads.length === 0) threads.push(new ParseThread())
+  if (threads.length === 0) newThread()
 }
 
 // Stops every parse worker; loads under way fail with a 503, to be sent again.
@@ -40,12 +54,11 @@ export async function stopParseThreads(): Promise<void> {
 // A load's parse, on the least busy worker.
 export function openParse(settings: ParseSettings): ParseSession {
   let thread = threads.reduce<ParseThread | undefined>(
-    (best, t) => (best === undefined || t.loads < best.loads ? t : best), undefined)
-  if (thread === undefined || (thread.loads > 0 && threads.length < MAX_THREADS)) {
-    thread = new ParseThread()
-    threads.push(thread)
+    (best, t) => (best === undefined || t.jobs < best.jobs ? t : best), undefined)
+  if (thread === undefined || (thread.jobs > 0 && threads.length < MAX_THREADS)) {
+    thread = newThread()
   }
-  return thread.open(settings)
+  return new ParseSession(thread, settings)
 }
 
 // One load's side of the conversation: chunks in with push(), answers out with
@@ -56,10 +69,14 @@ export class ParseSession {
   #waiting: { resolve: (answer: Answer) => void; reject: (error: Error) => void } | null = null
   #failure: Error | null = null
 
-  constructor(
-    private readonly thread: ParseThread,
-    readonly id: number
-  ) {}
+  readonly #thread: ParseThread
+  readonly #id: number
+
+  constructor(thread: ParseThread, settings: ParseSettings) {
+    this.#thread = thread
+    this.#id = thread.open(this)
+    thread.post({ id: this.#id, open: settings })
+  }
 
   // Whether to wait for an answer before pushing more.
   get full(): boolean {
@@ -74,18 +91,18 @@ export class ParseSession {
   push(chunk: Uint8Array): void {
     this.#inFlight++
     const copy = buffers.copy(chunk)
-    this.thread.post({ id: this.id, chunk: copy }, [copy.buffer])
+    this.#thread.post({ id: this.#id, chunk: copy }, [copy.buffer])
   }
 
   // After an answer with `more`: the rest of what was read.
   resume(): void {
     this.#inFlight++
-    this.thread.post({ id: this.id, resume: true })
+    this.#thread.post({ id: this.#id, resume: true })
   }
 
   end(): void {
     this.#inFlight++
-    this.thread.post({ id: this.id, end: true })
+    this.#thread.post({ id: this.#id, end: true })
   }
 
   next(): Promise<Answer> {
@@ -102,7 +119,8 @@ export class ParseSession {
 
   // The load is over, whichever way: the worker forgets it.
   close(): void {
-    this.thread.close(this.id)
+    this.#thread.close(this.#id)
+    this.#thread.post({ id: this.#id, drop: true })
   }
 
   receive(reply: ParseReply): void {
@@ -127,62 +145,3 @@ export class ParseSession {
     this.#waiting = null
   }
 }
-
-class ParseThread {
-  readonly #worker: Worker
-  readonly #sessions = new Map<number, ParseSession>()
-  #next = 1
-  #dead = false
-
-  constructor() {
-    this.#worker = spawnWorker('parse-worker')
-    this.#worker.on('message', (reply: ParseReply) => this.#sessions.get(reply.id)?.receive(reply))
-    this.#worker.on('error', (error) => this.#die(error))
-    this.#worker.on('exit', () => this.#die(new Error('the parse worker stopped')))
-    // Idle between loads, it must not keep the process alive (unref after the
-    // listeners: listening for messages refs the worker again).
-    this.#worker.unref()
-  }
-
-  get loads(): number {
-    return this.#sessions.size
-  }
-
-  open(settings: ParseSettings): ParseSession {
-    const session = new ParseSession(this, this.#next++)
-    this.#sessions.set(session.id, session)
-    // While a load waits on it, it keeps the process alive.
-    if (this.#sessions.size === 1) this.#worker.ref()
-    this.post({ id: session.id, open: settings })
-    if (this.#dead) session.fail(stoppedError(new Error('the parse worker stopped')))
-    return session
-  }
-
-  async stop(): Promise<void> {
-    await this.#worker.terminate()
-  }
-
-  post(message: ParseRequest, transfer: ArrayBuffer[] = []): void {
-    if (!this.#dead) this.#worker.postMessage(message, transfer)
-  }
-
-  close(id: number): void {
-    if (!this.#sessions.delete(id)) return
-    this.post({ id, drop: true })
-    if (this.#sessions.size === 0) this.#worker.unref()
-  }
-
-  // Loads under way fail, to be sent again (a worker out of memory takes down
-  // every load it held); later loads get a new worker.
-  #die(error: Error): void {
-    if (this.#dead) return
-    this.#dead = true
-    const at = threads.indexOf(this)
-    if (at >= 0) threads.splice(at, 1)
-    const stopped = stoppedError(error)
-    for (const session of this.#sessions.values()) session.fail(stopped)
-  }
-}
-
-const stoppedError = (cause: Error) => new AppError('UNAVAILABLE',
-  'The thread parsing this upload stopped; send the file again.', {}, cause)

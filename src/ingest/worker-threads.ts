@@ -42,3 +42,72 @@ export class TransferBuffers {
     if (this.#spare.length < this.keptBytes / BUFFER_BYTES) this.#spare.push(buffer)
   }
 }
+
+// One job on a SharedThread: an upload being inspected, a load being parsed.
+export interface ThreadJob<Reply> {
+  receive: (reply: Reply) => void
+  fail: (error: Error) => void
+}
+
+// A worker thread shared by many jobs. It routes each reply to its job by id,
+// keeps the process alive only while a job is open (idle, it must not hold up
+// an exit), and fails every open job, with the error `stopped` makes of the
+// cause, when the thread dies (out of memory, terminated); `died` is told too,
+// so that later jobs get a new thread.
+export class SharedThread<Request extends { id: number }, Reply extends { id: number }> {
+  readonly #worker: Worker
+  readonly #jobs = new Map<number, ThreadJob<Reply>>()
+  #next = 1
+  #dead: Error | null = null
+
+  constructor(
+    name: string,
+    private readonly stopped: (cause: Error) => Error,
+    private readonly died: () => void
+  ) {
+    this.#worker = spawnWorker(name)
+    this.#worker.on('message', (reply: Reply) => this.#jobs.get(reply.id)?.receive(reply))
+    this.#worker.on('error', (error) => this.#die(error))
+    this.#worker.on('exit', () => this.#die(new Error(`the ${name} thread stopped`)))
+    // Unref after the listeners: listening for messages refs the worker again.
+    this.#worker.unref()
+  }
+
+  get jobs(): number {
+    return this.#jobs.size
+  }
+
+  // The job's id, for its messages.
+  open(job: ThreadJob<Reply>): number {
+    const id = this.#next++
+    if (this.#dead !== null) {
+      job.fail(this.#dead)
+      return id
+    }
+    this.#jobs.set(id, job)
+    if (this.#jobs.size === 1) this.#worker.ref()
+    return id
+  }
+
+  post(message: Request, transfer: ArrayBuffer[] = []): void {
+    if (this.#dead === null) this.#worker.postMessage(message, transfer)
+  }
+
+  // The job is over: it gets no more replies.
+  close(id: number): void {
+    if (!this.#jobs.delete(id)) return
+    if (this.#jobs.size === 0) this.#worker.unref()
+  }
+
+  async stop(): Promise<void> {
+    await this.#worker.terminate()
+  }
+
+  #die(cause: Error): void {
+    if (this.#dead !== null) return
+    this.#dead = this.stopped(cause)
+    this.died()
+    for (const job of this.#jobs.values()) job.fail(this.#dead)
+    this.#jobs.clear()
+  }
+}
