@@ -27,6 +27,9 @@ export interface Loading {
   // Gives the connection back (destroyed when `broken`, so PostgreSQL rolls
   // back whatever was under way).
   release: (broken: boolean) => void
+  // Whether the connection went away under the load (server shut down,
+  // restarted, backend killed).
+  lost: () => boolean
 }
 
 export type BeginLoad = (

@@ -19,7 +19,7 @@ import type { StoredColumn } from './revision.model.js'
 import { buildReport } from './revision.report.js'
 import { sniffFile } from './sniff-file.js'
 import { removeTotalRow } from './total-row.js'
-import { asLoadProblem } from './load-problem.js'
+import { asLoadProblem, connectionLost } from './load-problem.js'
 import type { LoadSlots } from './load-slots.js'
 import {
   applyDialect, applyEncoding, checkForcedDecoding, type Forced
@@ -130,6 +130,8 @@ async function storeAndLoad(
 
     for (const o of old) if (o.storage_path !== null) await deps.files.remove(o.storage_path)
     return { rowCount, bytes: received.stored.size }
+  } catch (error) {
+    throw loading.lost() ? connectionLost(error) : error
   } finally {
     // On failure the connection is destroyed rather than reused: PostgreSQL then
     // rolls back the transaction, whatever state COPY left it in.
@@ -189,13 +191,20 @@ async function beginLoad(
   // A connection lost while checked out (PostgreSQL shut down mid-load) is
   // reported on the client as well as to the query under way: without a
   // listener that report would bring the process down.
-  const lost = (error: Error) => progress.log.warn({ err: error }, 'load connection lost')
+  let gone = false
+  const lost = (error: Error) => {
+    gone = true
+    progress.log.warn({ err: error }, 'load connection lost')
+  }
+  const ended = () => (gone = true)
   client.on('error', lost)
+  client.on('end', ended)
   let released = false
   const release = (broken: boolean) => {
     if (released) return
     released = true
     client.off('error', lost)
+    client.off('end', ended)
     client.release(broken)
     deps.loads.give()
   }
@@ -221,7 +230,7 @@ async function beginLoad(
   // Awaited by the caller once the upload is in; not an unhandled rejection
   // meanwhile.
   copied.catch(() => undefined)
-  return { client, settings: begin.settings, copied, release }
+  return { client, settings: begin.settings, copied, release, lost: () => gone }
 }
 
 interface Load {

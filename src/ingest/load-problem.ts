@@ -30,12 +30,18 @@ export function asLoadProblem(error: unknown): unknown {
   // killed): the file is not at fault, and the upload can be tried again.
   const lost = typeof code === 'string' && (code.startsWith('57P') || code.startsWith('08'))
   if (lost || (error instanceof Error && /^Connection terminated/.test(error.message))) {
-    return new AppError(
-      'UNAVAILABLE',
-      'The database connection was lost during the load; nothing was changed. Try again.',
-      {},
-      error
-    )
+    return connectionLost(error)
   }
   return error
+}
+
+// The failure of a load whose connection went away, whatever shape it took on
+// the way (the server's error, a COPY stream closed early, a write refused).
+export function connectionLost(cause: unknown): AppError {
+  return new AppError(
+    'UNAVAILABLE',
+    'The database connection was lost during the load; nothing was changed. Try again.',
+    {},
+    cause
+  )
 }
