@@ -2,6 +2,7 @@ import { AppError } from '../http/errors.js'
 import { CsvSyntaxError, CsvTokenizer, type RecordSink } from './csv-tokenizer.js'
 import type { Dialect } from './dialect.js'
 import { type ChunkDecoder, createDecoder } from './decode.js'
+import { DecodedTail, textBeforeRefused } from './decode-failure.js'
 import type { EncodingResult } from './encoding.js'
 
 // A file's bytes, pushed chunk by chunk, decoded and split into records. It
@@ -11,11 +12,12 @@ import type { EncodingResult } from './encoding.js'
 export class RecordReader {
   readonly #decode: ChunkDecoder
   readonly #tokenizer: CsvTokenizer
+  readonly #tail = new DecodedTail()
   // Whether the text so far holds a NUL (see RowContext in rows.ts).
   nul = false
 
   constructor(
-    encoding: EncodingResult,
+    private readonly encoding: EncodingResult,
     dialect: Dialect,
     private readonly maxRecordChars: number
   ) {
@@ -31,7 +33,7 @@ export class RecordReader {
   // The records complete once `bytes` is in, to `sink`, with the line each ends on.
   push(bytes: Buffer, sink: RecordSink): void {
     try {
-      const text = this.#decode(bytes, false)
+      const text = this.#decoded(bytes, false)
       this.nul ||= text.includes('\0')
       if (text !== '') this.#tokenizer.push(text, sink)
     } catch (error) {
@@ -42,13 +44,35 @@ export class RecordReader {
   // The end of the file: the last record needs no line end.
   end(sink: RecordSink): void {
     try {
-      const text = this.#decode(Buffer.alloc(0), true)
+      const text = this.#decoded(Buffer.alloc(0), true)
       this.nul ||= text.includes('\0')
       if (text !== '') this.#tokenizer.push(text, sink)
       this.#tokenizer.end(sink)
     } catch (error) {
       throw asProblem(error, this.maxRecordChars)
     }
+  }
+
+  // A byte the decoder refuses is a problem naming its line and field.
+  #decoded(bytes: Buffer, final: boolean): string {
+    let text: string
+    try {
+      text = this.#decode(bytes, final)
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'CSV_ENCODING_INVALID') throw error
+      const { encoding } = this.encoding
+      const before = textBeforeRefused(encoding, this.#tail.held(encoding), bytes, final)
+      const { line, field: column } = this.#tokenizer.where(before)
+      throw new AppError(
+        'CSV_ENCODING_INVALID',
+        `Line ${line}, field ${column} holds bytes that are not valid ${encoding}: save the ` +
+          'file again as UTF-8, or declare its real encoding.',
+        { line, column },
+        error
+      )
+    }
+    this.#tail.add(bytes)
+    return text
   }
 }
 

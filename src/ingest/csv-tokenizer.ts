@@ -66,6 +66,27 @@ export class CsvTokenizer {
     this.consume(this.pending, true, sink)
   }
 
+  // The line and field (1-based) where `text` would end, pushed after what has arrived:
+  // where a problem found before tokenizing, such as a byte the decoder refused, lies.
+  where(text: string): { line: number; field: number } {
+    const all = this.pending + text
+    let line = this.line
+    let field = 1
+    let quoted = false
+    for (let p = 0; p < all.length; p++) {
+      const c = all.charCodeAt(p)
+      if (c === LF || (c === CR && all.charCodeAt(p + 1) !== LF)) {
+        line++
+        if (!quoted) field = 1
+      } else if (c === this.quote) {
+        quoted = !quoted
+      } else if (c === this.delimiter && !quoted) {
+        field++
+      }
+    }
+    return { line, field }
+  }
+
   private consume(text: string, final: boolean, sink: RecordSink): void {
     this.quoteAt = -1
     this.crAt = -1

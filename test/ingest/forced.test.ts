@@ -18,9 +18,9 @@ t.test('forced settings', async (t) => {
   const put = async (query: string, body: Buffer | string) => {
     const id = await createResource(editor, datasetId)
     const res = await editor.put(`/api/v1/resources/${id}/data?${query}`, body)
-    const rows = async () =>
-      (await editor.get(`/api/v1/resources/${id}/records`)).json<Rows>().data
-    return { res, rows }
+    const records = () => editor.get(`/api/v1/resources/${id}/records`)
+    const rows = async () => (await records()).json<Rows>().data
+    return { res, rows, records }
   }
 
   t.test('encoding: Latin-9 and Latin-1 decoded as declared', async (t) => {
@@ -73,6 +73,27 @@ t.test('forced settings', async (t) => {
     t.equal(res.status, 422)
     t.equal(res.json().code, 'CSV_ENCODING_INVALID')
   })
+
+  // The decoder refuses the byte as it reads it: the problem names where it is, in a small
+  // file (loaded once stored) and in one loaded while it arrives.
+  t.test('a forced UTF-8 on a windows-1252 file names the line and field of the first byte',
+    async (t) => {
+      for (const before of [10, 30_000]) {
+        const body = Buffer.concat([
+          Buffer.from('nom;ville;code\n' + 'Dupont;"Paris;\nCentre";75056\n'.repeat(before)),
+          Buffer.from('Martin;Orl'), Buffer.from([0xe9]), Buffer.from('ans;45234\n'),
+          Buffer.from('Durand;Nice;06088\n')
+        ])
+        const { res, records } = await put('encoding=utf-8', body)
+        t.equal(res.status, 422, `${before} rows before: ${res.body}`)
+        const problem = res.json<{ code: string; line: number; column: number; detail: string }>()
+        t.equal(problem.code, 'CSV_ENCODING_INVALID')
+        t.equal(problem.line, 2 + before * 2, 'quoted line breaks counted')
+        t.equal(problem.column, 2)
+        t.match(problem.detail, `Line ${2 + before * 2}, field 2`)
+        t.equal((await records()).json<{ code: string }>().code, 'NO_DATA', 'nothing served')
+      }
+    })
 
   t.test('forcing the separator detection found keeps title lines skipped', async (t) => {
     const { res, rows } = await put('delimiter=;', 'Budget 2024\n\nnom;montant\na;1\nb;2\n')
