@@ -27,6 +27,32 @@ export const isAsciiWord = (word: number): boolean => (word & 0x80808080) === 0
 export const isPrintableWord = (word: number): boolean =>
   ((word | (word - 0x20202020) | (word + 0x01010101)) & 0x80808080) === 0
 
+// A byte below 0x20 (a control character, tab and line ends included) or DEL; bytes
+// from 0x80 up are not. The first test is the classic "has a byte less than": exact
+// as a yes or no, which is all that is asked.
+export const hasControlByte = (word: number): boolean => {
+  const del = word ^ 0x7f7f7f7f
+  return ((((word - 0x20202020) & ~word) | ((del - 0x01010101) & ~del)) & 0x80808080) !== 0
+}
+
+// Bytes from 0xC0 up in `bytes`: in valid UTF-8, the first bytes of multi-byte
+// characters. Counted a word at a time: the top two bits of each byte, ANDed, then
+// summed by one multiplication.
+export function countLeadBytes(bytes: Uint8Array): number {
+  const { words, head } = wordsOf(bytes)
+  let count = 0
+  for (let i = 0; i < head; i++) if ((bytes[i] ?? 0) >= 0xc0) count++
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w] ?? 0
+    const leads = word & (word << 1) & 0x80808080
+    if (leads !== 0) count += Math.imul(leads >>> 7, 0x01010101) >>> 24
+  }
+  for (let i = head + words.length * 4; i < bytes.length; i++) {
+    if ((bytes[i] ?? 0) >= 0xc0) count++
+  }
+  return count
+}
+
 // Line feeds in `chunk` before `end`, by the native search.
 export function countLineFeeds(chunk: Uint8Array, end = chunk.length): number {
   let count = 0

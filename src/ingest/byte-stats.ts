@@ -1,4 +1,4 @@
-import { isPrintableWord, wordsOf } from './ascii-words.js'
+import { hasControlByte, isPrintableWord, wordsOf } from './ascii-words.js'
 
 // Byte counters gathered over a whole upload in constant memory: what the binary check
 // and the single-byte code page choice need, and nothing per row.
@@ -103,6 +103,32 @@ export class ByteStats {
     this.#previous = previous
     this.#pendingByte = pendingByte
     this.#pendingPrevious = pendingPrevious
+  }
+
+  // Control characters and NULs only, without the neighbours of high bytes: once the
+  // text is known to be UTF-8 with French letters, no code page is to be chosen (see
+  // encoding.ts). Words without a control byte, high bytes included, are skipped.
+  countControls(chunk: Buffer): void {
+    const start = this.total
+    const { words, head } = wordsOf(chunk)
+    for (let i = 0; i < chunk.length; i++) {
+      if (i >= head && ((i - head) & 3) === 0) {
+        let w = (i - head) >>> 2
+        while (w < words.length && !hasControlByte(words[w] ?? 0)) w++
+        const next = head + (w << 2)
+        if (next > i) {
+          i = next - 1
+          continue
+        }
+      }
+      const b = chunk[i] ?? 0
+      if (IS_CONTROL[b] === 1) this.#control(b, start + i)
+    }
+
+    this.total = start + chunk.length
+    // What a later update() would take as its left-hand neighbour.
+    this.#previous = BYTE_CLASS[chunk[chunk.length - 1] ?? 0x20] ?? PUNCT
+    this.#pendingByte = -1
   }
 
   #control(b: number, offset: number): void {

@@ -83,7 +83,7 @@ const UTF16_OTHER_PARITY = 0.01
 // windows-1252 forms 36 sequences by accident (É + NBSP reads as U+0260), all outside
 // the Latin range, against 5 000 invalid ones.
 function brokenUtf8(utf8: Utf8Validator): boolean {
-  return utf8.latin > 0 || utf8.multibyte > utf8.invalid
+  return utf8.latin || utf8.multibyte > utf8.invalid
 }
 
 function startsWith(head: Buffer, bytes: number[]): boolean {
@@ -106,7 +106,10 @@ export class EncodingDetector {
       this.#headLength += chunk.copy(this.#head, this.#headLength, 0)
     }
     this.#utf8.update(chunk)
-    this.#stats.update(chunk)
+    // A French letter written in UTF-8 settles the text as UTF-8 (see brokenUtf8): the
+    // neighbours of high bytes, which choose a code page otherwise, are no longer counted.
+    if (this.#utf8.latin) this.#stats.countControls(chunk)
+    else this.#stats.update(chunk)
   }
 
   finish(): EncodingResult {
