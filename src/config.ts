@@ -31,6 +31,10 @@ export const configSchema = {
     // more are left for the API and for the loads' own side writes.
     MAX_CONCURRENT_LOADS: { type: 'integer', minimum: 1, maximum: 8, default: 4 },
     REVISIONS_KEPT: { type: 'integer', minimum: 1, default: 5 },
+    // On SIGTERM, how long requests under way (uploads above all) may take to
+    // finish before their connections are closed. Under an orchestrator, keep it
+    // below the delay after which it kills the process (docker stop: 10 s).
+    SHUTDOWN_GRACE_SECONDS: { type: 'integer', minimum: 0, default: 8 },
     PAGE_SIZE_DEFAULT: { type: 'integer', minimum: 1, default: 50 },
     PAGE_SIZE_MAX: { type: 'integer', minimum: 1, default: 1000 },
     CATALOG_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 500, default: 100 }

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig()
   const log = createLogger(config.LOG_LEVEL)
 
-  const database = await openDatabase(config, log)
+  const database = await openDatabase(config, log, { ownSignals: true })
   const files = new FileStore(config.filesDir)
   await files.init()
   await cleanUpAbandonedLoads(database.db, database.pool, files, log)
@@ -30,14 +30,22 @@ async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT })
   log.info({ url: config.publicUrl, embedded: database.embedded }, 'ouverture ready')
 
-  // On SIGINT/SIGTERM: stop taking requests, let running ones finish, then stop
-  // the database. A load cut short is rolled back by PostgreSQL.
+  // On SIGINT/SIGTERM: stop taking requests and let those under way finish, an
+  // upload's load and commit included, for SHUTDOWN_GRACE_SECONDS at most; then
+  // close what remains (those loads roll back and are recorded as failed), and
+  // stop the database last. A second signal stops the process at once.
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    log.info({ signal }, 'shutting down')
+    const graceSeconds = config.SHUTDOWN_GRACE_SECONDS
+    log.info({ signal, graceSeconds }, 'shutting down')
+    const grace = setTimeout(() => {
+      log.warn({ graceSeconds }, 'requests still under way: closing their connections')
+      app.server.closeAllConnections()
+    }, graceSeconds * 1000)
     await app.close()
+    clearTimeout(grace)
     await stopParseThreads()
     await database.close()
     process.exit(0)

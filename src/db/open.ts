@@ -12,9 +12,15 @@ export interface OpenDatabase extends DatabaseHandle {
 
 // DATABASE_URL names an external PostgreSQL; without it the embedded one is
 // started under DATA_DIR. Either way the schema is migrated before use.
-export async function openDatabase(config: Config, log: Logger): Promise<OpenDatabase> {
+// `ownSignals`: the caller stops the database itself on SIGINT and SIGTERM (see
+// startEmbedded).
+export async function openDatabase(
+  config: Config,
+  log: Logger,
+  options: { ownSignals?: boolean } = {}
+): Promise<OpenDatabase> {
   const embedded = config.DATABASE_URL === ''
-    ? await startEmbedded(config.embeddedPgDir, config.EMBEDDED_PG_PORT, log)
+    ? await startEmbedded(config.embeddedPgDir, config.EMBEDDED_PG_PORT, log, options)
     : null
   const handle = connect(embedded?.connectionString ?? config.DATABASE_URL)
 

@@ -1,0 +1,106 @@
+import { promises as fs } from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import t from 'tap'
+
+import { adminTokenFrom, freePort, type Service, startService } from '../helpers/process.js'
+
+// Stopping the service (a deploy, `docker stop`) must not cost the upload a town's
+// script is sending: on the embedded PostgreSQL, which the service stops last.
+
+function csv(rows: number): Buffer {
+  const lines = ['code;libelle;montant']
+  for (let i = 0; i < rows; i++) lines.push(`${String(i).padStart(6, '0')};Ligne ${i};${i},25`)
+  return Buffer.from(lines.join('\n') + '\n')
+}
+
+interface Answer { status: number; body: string }
+
+// An upload whose body is sent in two parts, the second when the test says.
+function startUpload(service: Service, token: string, resource: string, body: Buffer) {
+  const request = http.request(`${service.url}/api/v1/resources/${resource}/data`, {
+    method: 'PUT',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'text/csv',
+      'content-length': body.length
+    }
+  })
+  const answer = new Promise<Answer | Error>((resolve) => {
+    request.once('error', resolve)
+    request.once('response', (response) => {
+      let text = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => (text += chunk))
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
+    })
+  })
+  const half = body.length >> 1
+  request.write(body.subarray(0, half))
+  return { answer, finish: () => request.end(body.subarray(half)) }
+}
+
+t.test('SIGTERM lets an upload under way finish; past the grace period it is cut and recorded',
+  async (t) => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-shutdown-'))
+    t.teardown(() => fs.rm(dataDir, { recursive: true, force: true }))
+    const env = { DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) }
+
+    let service = await startService(env)
+    t.teardown(async () => {
+      if (service.child.exitCode !== null) return
+      service.child.kill('SIGKILL')
+      await service.exited
+    })
+    const token = adminTokenFrom(service.output()) ?? ''
+    const api = async (method: string, url: string, body?: object) => {
+      const res = await fetch(`${service.url}/api/v1${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) })
+      })
+      return (await res.json()) as Record<string, unknown>
+    }
+    const dataset = await api('POST', '/datasets', { title: 'Arrêt' })
+    const resource = String((await api('POST', `/datasets/${String(dataset.id)}/resources`,
+      { title: 'r' })).id)
+    const revisions = async () =>
+      ((await api('GET', `/resources/${resource}/revisions`)).data as Array<{
+        status: string
+        row_count: number | null
+        error: { code: string } | null
+      }>)
+
+    const upload = startUpload(service, token, resource, csv(100_000))
+    await sleep(500)
+    service.child.kill('SIGTERM')
+    await sleep(500)
+    const refused = await fetch(`${service.url}/healthz`).then(() => false, () => true)
+    t.ok(refused, 'no new request is taken once stopping')
+    upload.finish()
+    const answer = await upload.answer
+    t.equal(answer instanceof Error ? answer.message : answer.status, 201, 'the upload completes')
+    t.equal(await service.exited, 0, 'then the service stops cleanly')
+
+    service = await startService({ ...env, SHUTDOWN_GRACE_SECONDS: '1' })
+    const [loaded] = await revisions()
+    t.match(loaded, { status: 'ready', row_count: 100_000 }, 'its revision serves after restart')
+
+    const stalled = startUpload(service, token, resource, csv(100_000))
+    await sleep(500)
+    const stopped = Date.now()
+    service.child.kill('SIGTERM')
+    t.equal(await service.exited, 0, 'a stalled upload does not hold the stop')
+    t.ok(Date.now() - stopped < 10_000, 'it is cut after the grace period')
+    t.ok(await stalled.answer instanceof Error, 'its connection is closed')
+
+    service = await startService(env)
+    const [cut, previous] = await revisions()
+    t.equal(cut?.status, 'failed', 'the cut upload is recorded as failed')
+    t.match(previous, { status: 'ready', row_count: 100_000 }, 'the previous revision remains')
+    const records = await api('GET', `/resources/${resource}/records?limit=1`)
+    t.equal((records.data as unknown[]).length, 1, 'and serves')
+  })
