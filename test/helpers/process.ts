@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 
@@ -31,9 +32,7 @@ export async function startService(
   options: { compiled?: boolean } = {}
 ): Promise<Service> {
   const port = await freePort()
-  const entry = options.compiled === true
-    ? ['--enable-source-maps', 'dist/src/server.js']
-    : ['--import', 'tsx', 'src/server.ts']
+  const entry = options.compiled === true ? startArguments() : ['--import', 'tsx', 'src/server.ts']
   const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env, HOST: '127.0.0.1', PORT: String(port) },
@@ -54,6 +53,17 @@ export async function startService(
   }
   child.kill('SIGKILL')
   throw new Error(`service did not start:\n${output}`)
+}
+
+// The node arguments of `npm start`, read from package.json: the compiled service
+// runs here exactly as it does in production.
+function startArguments(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string }
+  }
+  const [command, ...args] = pkg.scripts.start.split(/\s+/)
+  if (command !== 'node') throw new Error(`npm start runs ${String(command)}, not node`)
+  return args
 }
 
 export function adminTokenFrom(output: string): string | undefined {
