@@ -30,6 +30,9 @@ export const configSchema = {
     // Each load holds one of the pool's 10 connections until it commits; two or
     // more are left for the API and for the loads' own side writes.
     MAX_CONCURRENT_LOADS: { type: 'integer', minimum: 1, maximum: 8, default: 4 },
+    // Uploads under way at once (receiving, waiting for a load slot, loading);
+    // past them a 503 with Retry-After, before the body is read.
+    MAX_UPLOADS_IN_PROGRESS: { type: 'integer', minimum: 1, default: 16 },
     REVISIONS_KEPT: { type: 'integer', minimum: 1, default: 5 },
     // On SIGTERM, how long requests under way (uploads above all) may take to
     // finish before their connections are closed. Under an orchestrator, keep it

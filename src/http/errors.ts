@@ -30,7 +30,8 @@ export const ERRORS = {
   CSV_VALUE_REJECTED: { status: 422, title: 'A value cannot be stored' },
   UPLOAD_STALLED: { status: 408, title: 'The upload stopped sending data' },
   INTERNAL: { status: 500, title: 'Internal error' },
-  UNAVAILABLE: { status: 503, title: 'The service is not available right now' }
+  UNAVAILABLE: { status: 503, title: 'The service is not available right now' },
+  UPLOADS_BUSY: { status: 503, title: 'Too many uploads are under way' }
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

@@ -18,6 +18,7 @@ import { type IngestDeps, ingestUpload } from './ingest.service.js'
 import { LoadSlots } from './load-slots.js'
 import { findRevision } from './revision.queries.js'
 import { toRevisionView } from './revision.view.js'
+import { UploadGate } from './upload-gate.js'
 import { forcedSettings, uploadQuery } from './upload-options.js'
 
 export interface UploadOptions {
@@ -56,6 +57,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     },
     nullMarkers: [...DEFAULT_NULL_MARKERS]
   }
+  const gate = new UploadGate(config.MAX_UPLOADS_IN_PROGRESS)
 
   const answer = async (request: FastifyRequest, resourceId: string, id: string) => {
     const [row, resource] = await Promise.all([findRevision(db, id), findResource(db, resourceId)])
@@ -85,14 +87,14 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with POST.')
     }
 
-    const id = await ingestUpload(deps, {
+    const id = await gate.admit(reply, () => ingestUpload(deps, {
       resourceId: resource.id,
       fileName: fileName(request.query.filename ?? dispositionName(request), resource.title),
       mediaType: request.headers['content-type'] ?? 'text/csv',
       createdBy: actor.tokenId,
       body: request.raw,
       forced: forcedSettings(request.query)
-    })
+    }))
     return reply.code(201).send(await answer(request, resource.id, id))
   })
 
@@ -115,17 +117,19 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data, or use PUT.')
     }
 
-    const part = await request.file().catch((error: unknown) => {
-      throw new AppError('BODY_INVALID', 'The multipart body cannot be read.', {}, error)
-    })
-    if (part === undefined) throw new AppError('BODY_INVALID', 'The form holds no file field.')
-    const id = await ingestUpload(deps, {
-      resourceId: resource.id,
-      fileName: fileName(part.filename, resource.title),
-      mediaType: part.mimetype || 'text/csv',
-      createdBy: actor.tokenId,
-      body: part.file,
-      forced: forcedSettings(request.query)
+    const id = await gate.admit(reply, async () => {
+      const part = await request.file().catch((error: unknown) => {
+        throw new AppError('BODY_INVALID', 'The multipart body cannot be read.', {}, error)
+      })
+      if (part === undefined) throw new AppError('BODY_INVALID', 'The form holds no file field.')
+      return ingestUpload(deps, {
+        resourceId: resource.id,
+        fileName: fileName(part.filename, resource.title),
+        mediaType: part.mimetype || 'text/csv',
+        createdBy: actor.tokenId,
+        body: part.file,
+        forced: forcedSettings(request.query)
+      })
     })
     return reply.code(201).send(await answer(request, resource.id, id))
   })

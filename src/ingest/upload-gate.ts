@@ -1,0 +1,33 @@
+import type { FastifyReply } from 'fastify'
+
+import { AppError } from '../http/errors.js'
+
+// Uploads under way, from their request to their answer, are counted: each holds
+// a connection, a file being written and, once stored, a place in the queue for
+// a load slot (load-slots.ts). Past the limit an upload is refused before its
+// body is read, with the time to wait, rather than queued without end.
+const RETRY_AFTER_SECONDS = 30
+
+export class UploadGate {
+  #inProgress = 0
+
+  constructor(private readonly limit: number) {}
+
+  // Runs `upload` if there is room, or refuses it with a 503; the connection is
+  // closed after the answer, so that the refused body is not read to its end.
+  async admit<T>(reply: FastifyReply, upload: () => Promise<T>): Promise<T> {
+    if (this.#inProgress >= this.limit) {
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS)).header('connection', 'close')
+      throw new AppError('UPLOADS_BUSY',
+        `${this.limit} uploads are under way, the most this service takes at once; send ` +
+          `the file again in ${RETRY_AFTER_SECONDS} s.`)
+    }
+
+    this.#inProgress++
+    try {
+      return await upload()
+    } finally {
+      this.#inProgress--
+    }
+  }
+}

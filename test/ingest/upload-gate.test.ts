@@ -1,0 +1,63 @@
+import http from 'node:http'
+
+import t from 'tap'
+
+import { buildTestApp } from '../helpers/app.js'
+import {
+  caller, createDataset, createResource, listen, openUpload, upload
+} from '../helpers/http.js'
+
+// An upload sent while the most the service takes are under way, left open: its
+// answer, headers included, and whether the connection was closed after it.
+function refusedUpload(port: number, resourceId: string, token: string) {
+  const request = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'PUT',
+    path: `/api/v1/resources/${resourceId}/data`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }
+  })
+  request.write('n;libelle\n1;un\n')
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
+    (resolve, reject) => {
+      request.on('response', (res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      })
+      request.on('error', reject)
+    })
+}
+
+t.test('past MAX_UPLOADS_IN_PROGRESS an upload is refused at once, with when to retry',
+  async (t) => {
+    const { app, adminToken } = await buildTestApp(t, { MAX_UPLOADS_IN_PROGRESS: '1' })
+    const editor = caller(app, adminToken)
+    const datasetId = await createDataset(editor)
+    const [held, refused] = [await createResource(editor, datasetId),
+      await createResource(editor, datasetId)]
+    const port = await listen(app)
+
+    const first = openUpload(port, held, adminToken)
+    first.request.write('n;libelle\n1;un\n')
+    // The first upload is in once its revision is on record.
+    for (let i = 0; i < 500; i++) {
+      const list = await editor.get(`/api/v1/resources/${held}/revisions`)
+      if (list.json<{ data: unknown[] }>().data.length > 0) break
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+
+    // Its body never ends: the answer comes without it, and the connection closes.
+    const answer = await refusedUpload(port, refused, adminToken)
+    t.equal(answer.status, 503)
+    t.equal((JSON.parse(answer.body) as { code: string }).code, 'UPLOADS_BUSY')
+    t.equal(answer.headers['retry-after'], '30')
+    t.equal(answer.headers.connection, 'close')
+    const revisions = await editor.get(`/api/v1/resources/${refused}/revisions`)
+    t.same(revisions.json<{ data: unknown[] }>().data, [], 'no revision for the refused upload')
+
+    first.request.end('2;deux\n')
+    t.equal((await first.answer).status, 201)
+    const again = await upload(editor, refused, 'n;libelle\n1;un\n')
+    t.equal(again.status, 201, 'once the first is done, the next is taken')
+  })
