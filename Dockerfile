@@ -27,5 +27,5 @@ USER node
 EXPOSE 3000
 VOLUME ["/var/lib/ouverture"]
 HEALTHCHECK --interval=30s --timeout=5s \
-  CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "--v8-pool-size=1", "--enable-source-maps", "dist/src/server.js"]

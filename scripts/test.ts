@@ -36,7 +36,11 @@ async function main(): Promise<number> {
     return await new Promise<number>((resolve) => tap.on('close', (code) => resolve(code ?? 1)))
   } finally {
     await stop()
-    if (dir !== '') await fs.rm(dir, { recursive: true, force: true })
+    if (dir !== '') {
+      await fs.rm(dir, { recursive: true, force: true })
+      // The parent goes too once no other run is using it.
+      await fs.rmdir(path.dirname(dir)).catch(() => undefined)
+    }
   }
 }
 
