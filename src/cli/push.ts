@@ -1,10 +1,16 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 
 import { parseJson, problemText, revisionText } from './answer-text.js'
 import { UploadProgress } from './progress.js'
 import { FileReadError, type HttpAnswer, sendFile } from './upload.js'
+
+// A busy service says when to come back (Retry-After); a script left unattended
+// waits rather than fail, but not forever.
+const MAX_ATTEMPTS = 10
+const MAX_WAIT_SECONDS = 60
 
 export const PUSH_USAGE = `Usage: ouverture push FILE --resource ID [options]
 
@@ -19,6 +25,9 @@ Options:
       --filename NAME   the name the file is kept under (default: FILE's base name)
       --json            print the service's JSON answer instead of the report
   -h, --help            show this help
+
+When the service is busy (503 UPLOADS_BUSY) the file is sent again after the
+wait the service asks for, up to ${MAX_ATTEMPTS} attempts in all.
 
 Exit status: 0 loaded, 1 refused or failed (the reason is on stderr), 2 bad usage.
 `
@@ -111,6 +120,28 @@ function dataUrl(command: PushCommand): URL {
 }
 
 async function push(command: PushCommand): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await sendOnce(command)
+    if (typeof answer === 'number') return answer
+
+    const wait = busyWait(answer)
+    if (wait === null || attempt === MAX_ATTEMPTS) return report(answer, command.json)
+    process.stderr.write(`ouverture push: the service is busy with other uploads; sending ` +
+      `again in ${wait} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})\n`)
+    await sleep(wait * 1000)
+  }
+}
+
+// Seconds to wait before sending again, for an answer that asks for it.
+function busyWait(answer: HttpAnswer): number | null {
+  if (answer.status !== 503 || answer.retryAfter === null) return null
+  if (parseJson(answer.body)?.code !== 'UPLOADS_BUSY') return null
+  return Math.min(answer.retryAfter, MAX_WAIT_SECONDS)
+}
+
+// One upload of the file: the service's answer, or the exit status of a failure
+// on the way (told on stderr).
+async function sendOnce(command: PushCommand): Promise<HttpAnswer | number> {
   const opened = await openFile(command.file)
   if (typeof opened === 'string') {
     process.stderr.write(`ouverture push: ${opened}\n`)
@@ -151,8 +182,7 @@ async function push(command: PushCommand): Promise<number> {
     progress.stop()
     await handle.close().catch(() => undefined)
   }
-
-  return report(answer, command.json)
+  return answer
 }
 
 async function openFile(file: string) {

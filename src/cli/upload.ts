@@ -16,6 +16,8 @@ export interface HttpAnswer {
   statusText: string
   contentType: string
   body: string
+  // Seconds from a Retry-After header given as a number, else null.
+  retryAfter: number | null
 }
 
 // A revision report with a thousand columns and a hundred warnings stays well
@@ -105,10 +107,13 @@ async function readAnswer(res: http.IncomingMessage): Promise<HttpAnswer> {
     chunks.push(buffer)
   }
 
+  const retryAfter = Number(res.headers['retry-after'] ?? '')
   return {
     status: res.statusCode ?? 0,
     statusText: res.statusMessage ?? '',
     contentType: (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '',
-    body: Buffer.concat(chunks).toString('utf8')
+    body: Buffer.concat(chunks).toString('utf8'),
+    retryAfter: res.headers['retry-after'] !== undefined && Number.isInteger(retryAfter) &&
+      retryAfter >= 0 ? retryAfter : null
   }
 }

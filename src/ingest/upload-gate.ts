@@ -6,18 +6,22 @@ import { AppError } from '../http/errors.js'
 // a connection, a file being written and, once stored, a place in the queue for
 // a load slot (load-slots.ts). Past the limit an upload is refused before its
 // body is read, with the time to wait, rather than queued without end.
-const RETRY_AFTER_SECONDS = 30
+// Refusing costs the service nothing (the body is not read), and clients that
+// honour Retry-After (`ouverture push` does) come back soon.
+const RETRY_AFTER_SECONDS = 5
 
 export class UploadGate {
   #inProgress = 0
 
   constructor(private readonly limit: number) {}
 
-  // Runs `upload` if there is room, or refuses it with a 503; the connection is
-  // closed after the answer, so that the refused body is not read to its end.
+  // Runs `upload` if there is room, or refuses it with a 503 before its body is
+  // read. The connection stays open: closing it under a body still arriving would
+  // reset it, and the client could lose the answer; the rest is read and dropped,
+  // and clients that see the early answer stop sending.
   async admit<T>(reply: FastifyReply, upload: () => Promise<T>): Promise<T> {
     if (this.#inProgress >= this.limit) {
-      reply.header('retry-after', String(RETRY_AFTER_SECONDS)).header('connection', 'close')
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS))
       throw new AppError('UPLOADS_BUSY',
         `${this.limit} uploads are under way, the most this service takes at once; send ` +
           `the file again in ${RETRY_AFTER_SECONDS} s.`)

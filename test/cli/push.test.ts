@@ -6,6 +6,7 @@ import path from 'node:path'
 import t from 'tap'
 
 import { createTestDatabase } from '../helpers/app.js'
+import { openUpload } from '../helpers/http.js'
 import { adminTokenFrom, freePort, startService } from '../helpers/process.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
@@ -18,7 +19,11 @@ interface Run {
 
 // The CLI as a user runs it: the launcher in a process of its own, with no tsx
 // preloaded by the test runner, so it must find its own way to the source.
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
+function cli(
+  args: string[],
+  env: Record<string, string>,
+  onStderr: (text: string) => void = () => undefined
+): Promise<Run> {
   const inherited: NodeJS.ProcessEnv = { ...process.env, OUVERTURE_URL: '', OUVERTURE_TOKEN: '' }
   delete inherited.NODE_OPTIONS
   const child = spawn(process.execPath, ['bin/ouverture.js', ...args], {
@@ -29,7 +34,10 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+    onStderr(stderr)
+  })
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
 }
 
@@ -157,4 +165,54 @@ t.test('ouverture push', async (t) => {
     t.equal(top.code, 0)
     t.match(top.stdout, /push FILE --resource ID/)
   })
+})
+
+t.test('a busy service is waited for, as it asks, then the file loads', async (t) => {
+  const { url: databaseUrl, drop } = await createTestDatabase()
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-cli-busy-'))
+  const service = await startService({
+    DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data'), MAX_UPLOADS_IN_PROGRESS: '1'
+  })
+  t.teardown(async () => {
+    service.child.kill('SIGTERM')
+    await service.exited
+    await drop()
+    await fs.rm(dir, { recursive: true, force: true })
+  })
+  const admin = adminTokenFrom(service.output()) ?? ''
+  const post = async (url: string, body: object) => {
+    const res = await fetch(service.url + url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    })
+    return (await res.json()) as { id: string }
+  }
+  const dataset = await post('/api/v1/datasets', { title: 'Occupé' })
+  const [held, pushed] = [
+    await post(`/api/v1/datasets/${dataset.id}/resources`, { title: 'held' }),
+    await post(`/api/v1/datasets/${dataset.id}/resources`, { title: 'pushed' })
+  ]
+  const file = path.join(dir, 'equipements.csv')
+  await fs.writeFile(file, windows1252(GOOD_CSV))
+
+  // The only upload the service takes, left open until the pusher has been refused.
+  const holding = openUpload(Number(new URL(service.url).port), held.id, admin)
+  holding.request.write('n;libelle\n1;un\n')
+  for (let i = 0; i < 500; i++) {
+    const list = await fetch(`${service.url}/api/v1/resources/${held.id}/revisions`,
+      { headers: { authorization: `Bearer ${admin}` } })
+    if (((await list.json()) as { data: unknown[] }).data.length > 0) break
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+
+  const env = { OUVERTURE_URL: service.url, OUVERTURE_TOKEN: admin }
+  const run = await cli(['push', file, '-r', pushed.id], env, (stderr) => {
+    if (stderr.includes('busy')) holding.request.end('2;deux\n')
+  })
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stderr,
+    /the service is busy with other uploads; sending again in 5 s \(attempt 2 of 10\)/)
+  t.match(run.stdout, /4 rows/)
+  t.equal((await holding.answer).status, 201, 'the upload it waited for loaded too')
 })
