@@ -5,7 +5,7 @@ import path from 'node:path'
 
 import t from 'tap'
 
-import { createTestDatabase } from '../helpers/app.js'
+import { createTestDatabase, type Teardown } from '../helpers/app.js'
 import { openUpload } from '../helpers/http.js'
 import { adminTokenFrom, freePort, startService } from '../helpers/process.js'
 
@@ -57,11 +57,13 @@ const GOOD_CSV = [
   ''
 ].join('\r\n')
 
-t.test('ouverture push', async (t) => {
+// A service of its own, on its own database, and a folder for the files pushed.
+async function serviceFor(t: Teardown, env: Record<string, string> = {}) {
   const { url: databaseUrl, drop } = await createTestDatabase()
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-cli-'))
-  const dataDir = path.join(dir, 'data')
-  const service = await startService({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir })
+  const service = await startService({
+    DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data'), ...env
+  })
   t.teardown(async () => {
     service.child.kill('SIGTERM')
     await service.exited
@@ -78,6 +80,11 @@ t.test('ouverture push', async (t) => {
     })
     return (await res.json()) as { id: string; token: string }
   }
+  return { service, dir, admin, post }
+}
+
+t.test('ouverture push', async (t) => {
+  const { service, dir, post } = await serviceFor(t)
   const { token } = await post('/api/v1/tokens', { name: 'cli test', role: 'editor' })
   const dataset = await post('/api/v1/datasets', { title: 'Équipements' })
   const resource = await post(`/api/v1/datasets/${dataset.id}/resources`, { title: 'Liste' })
@@ -168,26 +175,7 @@ t.test('ouverture push', async (t) => {
 })
 
 t.test('a busy service is waited for, as it asks, then the file loads', async (t) => {
-  const { url: databaseUrl, drop } = await createTestDatabase()
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-cli-busy-'))
-  const service = await startService({
-    DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data'), MAX_UPLOADS_IN_PROGRESS: '1'
-  })
-  t.teardown(async () => {
-    service.child.kill('SIGTERM')
-    await service.exited
-    await drop()
-    await fs.rm(dir, { recursive: true, force: true })
-  })
-  const admin = adminTokenFrom(service.output()) ?? ''
-  const post = async (url: string, body: object) => {
-    const res = await fetch(service.url + url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body)
-    })
-    return (await res.json()) as { id: string }
-  }
+  const { service, dir, admin, post } = await serviceFor(t, { MAX_UPLOADS_IN_PROGRESS: '1' })
   const dataset = await post('/api/v1/datasets', { title: 'Occupé' })
   const [held, pushed] = [
     await post(`/api/v1/datasets/${dataset.id}/resources`, { title: 'held' }),

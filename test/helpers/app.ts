@@ -15,7 +15,7 @@ import { connect, type DatabaseHandle } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { FileStore } from '../../src/ingest/file-store.js'
 
-interface Teardown {
+export interface Teardown {
   teardown: (fn: () => Promise<void> | void) => void
 }
 
