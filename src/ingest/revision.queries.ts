@@ -87,7 +87,8 @@ export async function lockAndCheckLatest(
 
 // The switch: inside the load's transaction, the revision becomes ready and, if
 // it is the latest, the resource serves it. Readers see either the old revision
-// or the new one, never a mix.
+// or the new one, never a mix. The times are the clock's: now() would be when
+// the transaction began, with the upload's first bytes.
 export async function switchToRevision(
   client: pg.PoolClient,
   r: ReadyRevision,
@@ -95,14 +96,15 @@ export async function switchToRevision(
 ): Promise<void> {
   await client.query(
     `update revision set status = 'ready', table_name = $2, row_count = $3,
-       columns = $4, report = $5, finished_at = now(), phase = 'done', rows_loaded = $3,
+       columns = $4, report = $5, finished_at = clock_timestamp(), phase = 'done',
+       rows_loaded = $3,
        bytes_received = byte_size
      where id = $1`,
     [r.id, r.table, r.rowCount, JSON.stringify(r.columns), JSON.stringify(r.report)]
   )
   if (!serve) return
   await client.query(
-    `update resource set current_revision_id = $2, updated_at = now(),
+    `update resource set current_revision_id = $2, updated_at = clock_timestamp(),
        switched_at = (select created_at from revision where id = $2)
      where id = $1`,
     [r.resourceId, r.id]

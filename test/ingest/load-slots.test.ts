@@ -84,8 +84,13 @@ t.test('an upload stored while the slots are taken waits as queued, then loads',
     const second = upload(editor, queued, 'n\n1\n2\n')
     t.equal(await phaseOf(queued, 'queued'), 'queued', 'stored, and shown waiting for a slot')
 
+    const ended = Date.now()
     first.request.end('20000;fin\n')
-    t.equal((await first.answer).status, 201)
+    const loaded = await first.answer
+    t.equal(loaded.status, 201)
+    // The load's transaction began with its first rows: the end is the clock's.
+    const finished = JSON.parse(loaded.body) as { finished_at: string }
+    t.ok(Date.parse(finished.finished_at) >= ended, 'finished once its last byte was in')
     const answer = await second
     t.equal(answer.status, 201, answer.body)
     t.equal(answer.json<{ row_count: number }>().row_count, 2)
