@@ -36,8 +36,9 @@ export const configSchema = {
     REVISIONS_KEPT: { type: 'integer', minimum: 1, default: 5 },
     // On SIGTERM, how long requests under way (uploads above all) may take to
     // finish before their connections are closed. Under an orchestrator, keep it
-    // below the delay after which it kills the process (docker stop: 10 s).
-    SHUTDOWN_GRACE_SECONDS: { type: 'integer', minimum: 0, default: 8 },
+    // a few seconds below the delay after which it kills the process (docker
+    // stop: 10 s): stopping the embedded PostgreSQL then takes about 2 s.
+    SHUTDOWN_GRACE_SECONDS: { type: 'integer', minimum: 0, default: 5 },
     PAGE_SIZE_DEFAULT: { type: 'integer', minimum: 1, default: 50 },
     PAGE_SIZE_MAX: { type: 'integer', minimum: 1, default: 1000 },
     CATALOG_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 500, default: 100 }

@@ -33,16 +33,27 @@ async function main(): Promise<void> {
   // On SIGINT/SIGTERM: stop taking requests and let those under way finish, an
   // upload's load and commit included, for SHUTDOWN_GRACE_SECONDS at most; then
   // close what remains (those loads roll back and are recorded as failed), and
-  // stop the database last. A second signal stops the process at once.
-  let stopping = false
+  // stop the database last. A second signal closes what remains at once; a
+  // third exits there and then (an embedded PostgreSQL left running is stopped
+  // by the next start).
+  let signals = 0
+  const closeConnections = () => app.server.closeAllConnections()
   const stop = async (signal: string) => {
-    if (stopping) return
-    stopping = true
+    signals++
+    if (signals === 2) {
+      log.warn({ signal }, 'second signal: closing the requests still under way')
+      closeConnections()
+      return
+    }
+    if (signals > 2) {
+      log.warn({ signal }, 'third signal: exiting now')
+      process.exit(1)
+    }
     const graceSeconds = config.SHUTDOWN_GRACE_SECONDS
     log.info({ signal, graceSeconds }, 'shutting down')
     const grace = setTimeout(() => {
       log.warn({ graceSeconds }, 'requests still under way: closing their connections')
-      app.server.closeAllConnections()
+      closeConnections()
     }, graceSeconds * 1000)
     await app.close()
     clearTimeout(grace)
@@ -50,8 +61,8 @@ async function main(): Promise<void> {
     await database.close()
     process.exit(0)
   }
-  process.once('SIGINT', () => void stop('SIGINT'))
-  process.once('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
 }
 
 // Written to the terminal, not the log: the token must not end up in log files.

@@ -12,6 +12,7 @@ const RETRY_AFTER_SECONDS = 5
 
 export class UploadGate {
   #inProgress = 0
+  #drained: Array<() => void> = []
 
   constructor(private readonly limit: number) {}
 
@@ -32,6 +33,14 @@ export class UploadGate {
       return await upload()
     } finally {
       this.#inProgress--
+      if (this.#inProgress === 0) for (const resolve of this.#drained.splice(0)) resolve()
     }
+  }
+
+  // Once no upload is under way: each has been recorded, loaded or failed. At
+  // shutdown the database must outlive them.
+  drained(): Promise<void> {
+    if (this.#inProgress === 0) return Promise.resolve()
+    return new Promise((resolve) => this.#drained.push(resolve))
   }
 }

@@ -58,6 +58,9 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     nullMarkers: [...DEFAULT_NULL_MARKERS]
   }
   const gate = new UploadGate(config.MAX_UPLOADS_IN_PROGRESS)
+  // Closing the app waits for uploads to settle, a failure's record included,
+  // before the database closes (server.ts).
+  app.addHook('onClose', () => gate.drained())
 
   const answer = async (request: FastifyRequest, resourceId: string, id: string) => {
     const [row, resource] = await Promise.all([findRevision(db, id), findResource(db, resourceId)])

@@ -43,6 +43,36 @@ function startUpload(service: Service, token: string, resource: string, body: Bu
   return { answer, finish: () => request.end(body.subarray(half)) }
 }
 
+// An upload that keeps sending, slowly, and would take minutes: loaded while it
+// arrives, in a transaction with its COPY open, when the service stops.
+function trickle(service: Service, token: string, resource: string) {
+  const size = 50 << 20
+  const request = http.request(`${service.url}/api/v1/resources/${resource}/data`, {
+    method: 'PUT',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'text/csv',
+      'content-length': size
+    }
+  })
+  const cut = new Promise<Error | null>((resolve) => {
+    request.once('error', resolve)
+    request.once('response', () => resolve(null))
+  })
+  request.write('code;libelle;montant\n')
+  let line = 0
+  const rows = () => {
+    let text = ''
+    for (let i = 0; i < 500; i++, line++) {
+      text += `${String(line).padStart(6, '0')};L ${line};${line},25\n`
+    }
+    return text
+  }
+  const timer = setInterval(() => request.write(rows()), 20)
+  void cut.then(() => clearInterval(timer))
+  return cut
+}
+
 t.test('SIGTERM lets an upload under way finish; past the grace period it is cut and recorded',
   async (t) => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-shutdown-'))
@@ -50,9 +80,10 @@ t.test('SIGTERM lets an upload under way finish; past the grace period it is cut
     const env = { DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) }
 
     let service = await startService(env)
+    // SIGTERM, not SIGKILL: a killed service would leave its PostgreSQL running.
     t.teardown(async () => {
       if (service.child.exitCode !== null) return
-      service.child.kill('SIGKILL')
+      service.child.kill('SIGTERM')
       await service.exited
     })
     const token = adminTokenFrom(service.output()) ?? ''
@@ -89,18 +120,30 @@ t.test('SIGTERM lets an upload under way finish; past the grace period it is cut
     const [loaded] = await revisions()
     t.match(loaded, { status: 'ready', row_count: 100_000 }, 'its revision serves after restart')
 
-    const stalled = startUpload(service, token, resource, csv(100_000))
-    await sleep(500)
+    const slow = trickle(service, token, resource)
+    await sleep(1000)
     const stopped = Date.now()
     service.child.kill('SIGTERM')
-    t.equal(await service.exited, 0, 'a stalled upload does not hold the stop')
+    t.equal(await service.exited, 0, 'an upload that would take minutes does not hold the stop')
     t.ok(Date.now() - stopped < 10_000, 'it is cut after the grace period')
-    t.ok(await stalled.answer instanceof Error, 'its connection is closed')
+    t.ok(await slow instanceof Error, 'its connection is closed')
 
     service = await startService(env)
     const [cut, previous] = await revisions()
     t.equal(cut?.status, 'failed', 'the cut upload is recorded as failed')
+    t.not(cut?.error?.code, 'INGEST_INTERRUPTED', 'by the service as it stopped, not at restart')
     t.match(previous, { status: 'ready', row_count: 100_000 }, 'the previous revision remains')
     const records = await api('GET', `/resources/${resource}/records?limit=1`)
     t.equal((records.data as unknown[]).length, 1, 'and serves')
+
+    // A second signal does not wait for the grace period.
+    const hurried = startUpload(service, token, resource, csv(100_000))
+    await sleep(500)
+    const signalled = Date.now()
+    service.child.kill('SIGTERM')
+    await sleep(200)
+    service.child.kill('SIGTERM')
+    t.equal(await service.exited, 0, 'a second signal still stops cleanly')
+    t.ok(Date.now() - signalled < 5_000, 'without the grace period')
+    t.ok(await hurried.answer instanceof Error, 'the upload under way is cut')
   })
