@@ -26,6 +26,16 @@ Options:
       --json            print the service's JSON answer instead of the report
   -h, --help            show this help
 
+What detection decides can be forced, as the upload's query parameters:
+      --encoding ENC    utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1,
+                        iso-8859-15 or cp850
+      --delimiter SEP   , ; | or tab
+      --quote Q         " or ' or none
+      --header BOOL     true or false: whether the first line is a header
+      --skip N          title lines before the header
+      --decimal MARK    . or ,
+      --null LIST       comma-separated null markers (empty for none)
+
 When the service is busy (503 UPLOADS_BUSY) the file is sent again after the
 wait the service asks for, up to ${MAX_ATTEMPTS} attempts in all.
 
@@ -38,8 +48,18 @@ const OPTIONS = {
   token: { type: 'string' },
   filename: { type: 'string' },
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' }
+  help: { type: 'boolean', short: 'h' },
+  encoding: { type: 'string' },
+  delimiter: { type: 'string' },
+  quote: { type: 'string' },
+  header: { type: 'string' },
+  skip: { type: 'string' },
+  decimal: { type: 'string' },
+  null: { type: 'string' }
 } as const
+
+// Passed on as they are: the service checks them and names a bad one.
+const FORCED = ['encoding', 'delimiter', 'quote', 'header', 'skip', 'decimal', 'null'] as const
 
 const DEFAULT_URL = 'http://localhost:3000'
 
@@ -50,6 +70,7 @@ interface PushCommand {
   token: string
   fileName: string
   json: boolean
+  forced: Array<[string, string]>
 }
 
 // Usage mistakes: told with the usage, exit 2, before anything is sent.
@@ -92,7 +113,11 @@ function readCommand(args: string[], env: NodeJS.ProcessEnv): PushCommand | 'hel
     base: serviceUrl(values.url || env.OUVERTURE_URL || DEFAULT_URL),
     token,
     fileName: values.filename || path.basename(file),
-    json: values.json === true
+    json: values.json === true,
+    forced: FORCED.flatMap((name) => {
+      const value = values[name]
+      return value === undefined ? [] : [[name, value] as [string, string]]
+    })
   }
 }
 
@@ -116,6 +141,7 @@ function dataUrl(command: PushCommand): URL {
   if (!base.pathname.endsWith('/')) base.pathname += '/'
   const url = new URL(`api/v1/resources/${encodeURIComponent(command.resource)}/data`, base)
   url.searchParams.set('filename', command.fileName)
+  for (const [name, value] of command.forced) url.searchParams.set(name, value)
   return url
 }
 

@@ -114,8 +114,8 @@ export class TableParser {
     if (strayQuote !== undefined) {
       this.#warn('QUOTES_KEPT', 'Fields start with quotes here, but reading quotes breaks ' +
         'the rows (a quote that never closes is the usual cause): they are kept as ' +
-        'characters in the values. Send the file again with ?quote=" to have the broken ' +
-        'field named.', strayQuote)
+        'characters in the values. Send the file again with ?quote=" (ouverture push: ' +
+        '--quote \'"\') to have the broken field named.', strayQuote)
     }
   }
 

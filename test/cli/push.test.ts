@@ -139,6 +139,23 @@ t.test('ouverture push', async (t) => {
     t.notMatch(run.stderr, bad, 'the token is not echoed')
   })
 
+  t.test('what detection decides can be forced, and a bad setting is named', async (t) => {
+    const rates = path.join(dir, 'taux.csv')
+    await fs.writeFile(rates, 'nom;taux\na;1,5\nb;2,5\n')
+    const forced = await cli(['push', rates, '-r', resource.id, '--decimal', '.', '--json'], env)
+    t.equal(forced.code, 0, forced.stderr)
+    const revision = JSON.parse(forced.stdout) as {
+      columns: Array<{ name: string; type: string }>
+      report: { forced: object }
+    }
+    t.same(revision.columns.map((c) => c.type), ['text', 'text'], 'commas are not decimals then')
+    t.same(revision.report.forced, { decimal: '.' })
+
+    const bad = await cli(['push', rates, '-r', resource.id, '--encoding', 'klingon'], env)
+    t.equal(bad.code, 1)
+    t.match(bad.stderr, /VALIDATION_FAILED[\s\S]*encoding/)
+  })
+
   t.test('a missing file is named, and nothing is sent', async (t) => {
     const run = await cli(['push', path.join(dir, 'absent.csv'), '-r', resource.id], env)
     t.equal(run.code, 1)
