@@ -61,8 +61,16 @@ export function revisionText(revision: JsonObject): string {
 
   const columns = list(revision.columns ?? report.columns)
   lines.push('', `${columns.length} columns`)
-  const columnRows = columns.map((c) => [text(c.name), text(c.type), text(c.label)])
-  lines.push(...table([['name', 'type', 'label'], ...columnRows]))
+  const columnRows = columns.map((c) =>
+    [text(c.name), text(c.type), text(c.kind ?? c.semantic_kind, '-'), text(c.label)])
+  lines.push(...table([['name', 'type', 'kind', 'label'], ...columnRows]))
+
+  // Said plainly: someone must look before the dataset is published.
+  const personal = object(report.personal_data)
+  if (personal.may_contain === true) {
+    const names = Array.isArray(personal.columns) ? personal.columns.map((c) => text(c)) : []
+    lines.push('', `may contain personal data, in: ${names.join(', ')}`)
+  }
 
   lines.push(...warningLines(report))
   return lines.join('\n') + '\n'

@@ -101,8 +101,9 @@ t.test('ouverture push', async (t) => {
     t.match(run.stdout, /^equipements\.csv: 4 rows loaded \(revision [\w-]+, now served\)$/m)
     t.match(run.stdout, /encoding +windows-1252/)
     t.match(run.stdout, /delimiter +semicolon ";"/)
-    t.match(run.stdout, /^ +cout +decimal +Coût \(€\)$/m, 'each column: name, type, label')
-    t.match(run.stdout, /^ +ouverture +date +Ouverture$/m)
+    t.match(run.stdout, /^ +cout +decimal +- +Coût \(€\)$/m, 'each column: name, type, kind, label')
+    t.match(run.stdout, /^ +ouverture +date +- +Ouverture$/m)
+    t.notMatch(run.stdout, /personal data/)
     t.match(run.stdout, /^ +line 5 +SHORT_ROW +5 fields instead of 6/m, 'warnings with lines')
     t.equal(run.stderr, '', 'no progress lines outside a terminal for a short upload')
     t.notMatch(run.stdout + run.stderr, token, 'the token is never printed')
@@ -137,6 +138,16 @@ t.test('ouverture push', async (t) => {
     t.equal(run.code, 1)
     t.match(run.stderr, /^error TOKEN_INVALID: /m)
     t.notMatch(run.stderr, bad, 'the token is not echoed')
+  })
+
+  t.test('a file that may hold personal data says so, with its columns', async (t) => {
+    const contacts = path.join(dir, 'contacts.csv')
+    const rows = Array.from({ length: 30 }, (_, i) => `Agent ${i};agent${i}@mairie.fr`)
+    await fs.writeFile(contacts, ['nom;courriel', ...rows, ''].join('\n'))
+    const run = await cli(['push', contacts, '-r', resource.id], env)
+    t.equal(run.code, 0, run.stderr)
+    t.match(run.stdout, /^ +courriel +text +email +courriel$/m)
+    t.match(run.stdout, /^may contain personal data, in: courriel$/m)
   })
 
   t.test('what detection decides can be forced, and a bad setting is named', async (t) => {
