@@ -143,7 +143,11 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
       tags,
       params: idParams,
       produces: ['text/csv', 'application/octet-stream'],
-      response: { 200: { type: 'string', format: 'binary' }, ...problems(404) }
+      response: {
+        200: { type: 'string', format: 'binary' },
+        304: { type: 'null', description: 'Not modified: the If-None-Match ETag is current.' },
+        ...problems(404)
+      }
     }
   }, async (request, reply) => {
     // A load finishing meanwhile may remove the file just named (with
@@ -158,7 +162,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     if (handle === null) {
       throw new AppError('NO_DATA', 'No file has been uploaded to this resource yet.')
     }
-    return sendDownload(reply, handle, resource)
+    return sendDownload(request, reply, handle, resource)
   })
 }
 

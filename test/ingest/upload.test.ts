@@ -138,6 +138,15 @@ t.test('uploads', async (t) => {
       headers: { authorization: `Bearer ${adminToken}` }
     })
     t.same(raw.rawPayload, body, 'the bytes as uploaded')
+
+    // The ETag is the file's hash: a client holding these bytes is told so.
+    t.equal(download.headers.etag, `"${sha}"`)
+    const url = `/api/v1/resources/${resourceId}/download`
+    const again = await editor.get(url, { 'if-none-match': `W/"x", "${sha}"` })
+    t.equal(again.status, 304)
+    t.equal(again.body, '', 'no body')
+    const changed = await editor.get(url, { 'if-none-match': '"other"' })
+    t.equal(changed.status, 200)
   })
 
   t.test('multipart POST uploads too; PUT refuses multipart', async (t) => {
