@@ -47,6 +47,20 @@ t.test('uploads at the edges', async (t) => {
     t.equal(res.status, 422)
     t.equal(res.json().code, 'CSV_ENCODING_INVALID')
     t.equal(res.json().line, 202)
+    t.equal(res.json().column, 2, 'and the field')
+
+    // Lines end with a lone CR (old Mac exports): still counted, small file or large.
+    for (const rows of [3, 20_000]) {
+      const cr = Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('a,b,c\r' + '1,x,y\r'.repeat(rows) + '2,z,caf'),
+        Buffer.from([0xe9, 0x0d]),
+        Buffer.from('3,u,v\r')
+      ])
+      const refused = await upload(editor, await fresh(), cr)
+      t.equal(refused.json().code, 'CSV_ENCODING_INVALID')
+      t.same([refused.json().line, refused.json().column], [rows + 2, 3], `${rows} rows before`)
+    }
   })
 
   t.test('quotes kept as characters, because reading them breaks the rows, are reported',
