@@ -26,6 +26,7 @@ import revisionRoutes from './ingest/revision.routes.js'
 import { revisionSchema } from './ingest/revision.schemas.js'
 import uploadRoutes from './ingest/upload.routes.js'
 import recordRoutes from './records/records.routes.js'
+import { LoadSlots } from './ingest/load-slots.js'
 
 export interface AppDeps {
   config: Config
@@ -34,6 +35,8 @@ export interface AppDeps {
   signingKey: Uint8Array
   files: FileStore
   logger: Logger
+  // The load slots, given by a caller that stops them at shutdown (server.ts).
+  loads?: LoadSlots
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -84,7 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(tokenRoutes, { db, config, signingKey })
     await v1.register(datasetRoutes, { db, config })
     await v1.register(resourceRoutes, { db, config })
-    await v1.register(uploadRoutes, { db, pool: deps.pool, config, files })
+    const loads = deps.loads ?? new LoadSlots(config.MAX_CONCURRENT_LOADS)
+    await v1.register(uploadRoutes, { db, pool: deps.pool, config, files, loads })
     await v1.register(revisionRoutes, { db })
     await v1.register(recordRoutes, { db, config })
   }, { prefix: '/api/v1' })

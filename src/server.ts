@@ -6,6 +6,7 @@ import { openDatabase } from './db/open.js'
 import { cleanUpAbandonedLoads } from './ingest/cleanup.js'
 import { FileStore } from './ingest/file-store.js'
 import { startInspector } from './ingest/inspector.js'
+import { LoadSlots } from './ingest/load-slots.js'
 import { startParseThread, stopParseThreads } from './ingest/parse-thread.js'
 import { createLogger } from './logger.js'
 
@@ -22,8 +23,9 @@ async function main(): Promise<void> {
   const firstAdmin = await bootstrapOrganization(database.db, signingKey, config.ORG_NAME)
   if (firstAdmin !== null) printFirstToken(firstAdmin.token, config.ORG_NAME)
 
+  const loads = new LoadSlots(config.MAX_CONCURRENT_LOADS)
   const app = await buildApp({ config, db: database.db, pool: database.pool, signingKey, files,
-    logger: log })
+    logger: log, loads })
   // Ingestion's worker threads, started now rather than by the first upload.
   startParseThread()
   startInspector()
@@ -32,12 +34,15 @@ async function main(): Promise<void> {
 
   // On SIGINT/SIGTERM: stop taking requests and let those under way finish, an
   // upload's load and commit included, for SHUTDOWN_GRACE_SECONDS at most; then
-  // close what remains (those loads roll back and are recorded as failed), and
-  // stop the database last. A second signal closes what remains at once; a
-  // third exits there and then (an embedded PostgreSQL left running is stopped
-  // by the next start).
+  // stop the loads and close what remains (those loads roll back and are
+  // recorded as failed, see LoadSlots.stop), and stop the database last. A
+  // second signal does that at once; a third exits there and then (an embedded
+  // PostgreSQL left running is stopped by the next start).
   let signals = 0
-  const closeConnections = () => app.server.closeAllConnections()
+  const closeConnections = () => {
+    loads.stop()
+    app.server.closeAllConnections()
+  }
   const stop = async (signal: string) => {
     signals++
     if (signals === 2) {

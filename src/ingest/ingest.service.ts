@@ -125,6 +125,8 @@ async function storeAndLoad(
     const detection = { encoding: received.detected.encoding, delimiter: settings.sniffedDelimiter }
     const load = { upload, revisionId, encoding, dialect: settings.dialect, detection }
     const { rowCount, old } = await finishLoad(deps, loading.client, load, copied, progress)
+    // Past the grace period of a shutdown, the client was cut off: no commit.
+    deps.loads.checkGoing()
     await loading.client.query('commit')
     broken = false
 
@@ -224,7 +226,8 @@ async function beginLoad(
     limits: deps.limits,
     nullMarkers: forced.nullMarkers ?? deps.nullMarkers,
     forcedDecimal: forced.decimal,
-    onRows: (rows: number) => progress.loaded(rows)
+    onRows: (rows: number) => progress.loaded(rows),
+    checkGoing: () => deps.loads.checkGoing()
   }
   const copied = copyWithTypes(client, input, progress.log)
   // Awaited by the caller once the upload is in; not an unhandled rejection

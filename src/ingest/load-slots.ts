@@ -1,3 +1,5 @@
+import { AppError } from '../http/errors.js'
+
 // A load holds a pooled connection, in an open transaction, from its first row
 // to its commit, and needs the pool once more on the way (progress writes, the
 // revision's state). With as many loads as connections, each waited for one
@@ -5,9 +7,19 @@
 // slot first: the slots are fewer than the connections, and uploads past them
 // are stored and wait their turn. Loads begun while their upload still arrives
 // take a second, smaller set (early-load.ts) without waiting.
+//
+// At shutdown, once the grace period is over, the slots stop: no load starts,
+// uploads waiting for one fail, and loads under way give up at their next step
+// (checkGoing), rolled back and recorded as failed, rather than commit after
+// their client was cut off.
+const stopping = () => new AppError('UNAVAILABLE',
+  'The service stopped before this upload was loaded; nothing was changed. Send the file ' +
+    'again once it is back.')
+
 export class LoadSlots {
   #free: number
-  readonly #waiting: Array<() => void> = []
+  readonly #waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = []
+  #stopped = false
 
   constructor(size: number) {
     this.#free = size
@@ -16,20 +28,31 @@ export class LoadSlots {
   // A slot if one is free now (a load begun while its upload still arrives
   // must not hold the upload back waiting for one).
   tryTake(): boolean {
-    if (this.#free === 0) return false
+    if (this.#free === 0 || this.#stopped) return false
     this.#free--
     return true
   }
 
   // A slot, once one is free; first come, first served.
   async take(): Promise<void> {
+    if (this.#stopped) throw stopping()
     if (this.tryTake()) return
-    await new Promise<void>((resolve) => this.#waiting.push(resolve))
+    await new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }))
   }
 
   give(): void {
     const next = this.#waiting.shift()
     if (next === undefined) this.#free++
-    else next()
+    else next.resolve()
+  }
+
+  stop(): void {
+    this.#stopped = true
+    for (const waiting of this.#waiting.splice(0)) waiting.reject(stopping())
+  }
+
+  // Throws once stopped: called by loads between their steps.
+  checkGoing(): void {
+    if (this.#stopped) throw stopping()
   }
 }

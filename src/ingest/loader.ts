@@ -25,6 +25,8 @@ export interface LoadInput extends ParseSettings {
   table: string
   // Called as rows reach COPY, for progress reports.
   onRows: (rows: number) => void
+  // Throws when the load must stop (the service is shutting down).
+  checkGoing: () => void
 }
 
 // Streams the file into a new table: a worker thread parses it (decoding,
@@ -83,6 +85,7 @@ class TableCopy {
   ) {}
 
   async take(answer: Answer): Promise<void> {
+    this.input.checkGoing()
     const { create, copy, rows } = answer.output
     if (create !== undefined) this.#copy = await this.#start(create)
 

@@ -15,7 +15,7 @@ import { sendDownload } from './download.js'
 import type { FileStore } from './file-store.js'
 import { DEFAULT_NULL_MARKERS } from './infer.js'
 import { type IngestDeps, ingestUpload } from './ingest.service.js'
-import { LoadSlots } from './load-slots.js'
+import type { LoadSlots } from './load-slots.js'
 import { findRevision } from './revision.queries.js'
 import { toRevisionView } from './revision.view.js'
 import { UploadGate } from './upload-gate.js'
@@ -26,6 +26,7 @@ export interface UploadOptions {
   pool: pg.Pool
   config: Config
   files: FileStore
+  loads: LoadSlots
 }
 
 const tags = ['resources']
@@ -44,7 +45,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
   const deps: IngestDeps = {
     db,
     pool: opts.pool,
-    loads: new LoadSlots(config.MAX_CONCURRENT_LOADS),
+    loads: opts.loads,
     files,
     log: app.log,
     limits: {

@@ -26,6 +26,19 @@ t.test('slots are taken up to their number, then handed over in turn', async (t)
   t.ok(slots.tryTake(), 'free again once all are given back')
 })
 
+t.test('stopped slots refuse every load, those waiting included', async (t) => {
+  const slots = new LoadSlots(1)
+  await slots.take()
+  const waiting = slots.take()
+  t.doesNotThrow(() => slots.checkGoing(), 'loads go on until the stop')
+  slots.stop()
+  await t.rejects(waiting, { code: 'UNAVAILABLE' }, 'the one waiting fails')
+  await t.rejects(slots.take(), { code: 'UNAVAILABLE' }, 'so does the next')
+  slots.give()
+  t.notOk(slots.tryTake(), 'even with a slot free')
+  t.throws(() => slots.checkGoing(), { code: 'UNAVAILABLE' }, 'loads under way stop')
+})
+
 // Each load holds a pooled connection until it commits, and needs the pool once
 // more on the way: ten uploads at once on a pool of ten used to wait for each
 // other forever, with every API request behind them.

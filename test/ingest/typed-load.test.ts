@@ -70,7 +70,8 @@ t.test('the loader copies typed values, or stops at the first value off its gues
         nullMarkers: ['NA'],
         guessTypes: true,
         forcedDecimal: undefined,
-        onRows: () => undefined
+        onRows: () => undefined,
+        checkGoing: () => undefined
       }
       return { client, input, table: input.table }
     }

@@ -11,9 +11,14 @@ import { adminTokenFrom, freePort, type Service, startService } from '../helpers
 // Stopping the service (a deploy, `docker stop`) must not cost the upload a town's
 // script is sending: on the embedded PostgreSQL, which the service stops last.
 
-function csv(rows: number): Buffer {
-  const lines = ['code;libelle;montant']
-  for (let i = 0; i < rows; i++) lines.push(`${String(i).padStart(6, '0')};Ligne ${i};${i},25`)
+// With `lateText`, the last row breaks the type the first rows gave a column: the
+// load copies the file a second time, as text, once its last byte is in.
+function csv(rows: number, lateText = false): Buffer {
+  const lines = ['code;libelle;montant;n']
+  for (let i = 0; i < rows; i++) {
+    lines.push(`${String(i).padStart(6, '0')};Ligne ${i};${i},25;${i}`)
+  }
+  if (lateText) lines.push('999999;Fin;0,25;n.c.')
   return Buffer.from(lines.join('\n') + '\n')
 }
 
@@ -103,6 +108,7 @@ t.test('SIGTERM lets an upload under way finish; past the grace period it is cut
         status: string
         row_count: number | null
         error: { code: string } | null
+        progress: { bytes_received: number }
       }>)
 
     const upload = startUpload(service, token, resource, csv(100_000))
@@ -146,4 +152,29 @@ t.test('SIGTERM lets an upload under way finish; past the grace period it is cut
     t.equal(await service.exited, 0, 'a second signal still stops cleanly')
     t.ok(Date.now() - signalled < 5_000, 'without the grace period')
     t.ok(await hurried.answer instanceof Error, 'the upload under way is cut')
+
+    // A file wholly sent, still loading (copied again as text) when the grace period
+    // ends (none here): its client was cut off, so it must not be committed behind
+    // its back.
+    service = await startService({ ...env, SHUTDOWN_GRACE_SECONDS: '0' })
+    const file = csv(300_000, true)
+    const sent = startUpload(service, token, resource, file)
+    sent.finish()
+    let received = false
+    for (let i = 0; i < 1000 && !received; i++) {
+      const [latest] = await revisions()
+      received = latest?.status === 'ingesting' && latest.progress.bytes_received === file.length
+      if (!received) await sleep(10)
+    }
+    t.ok(received, 'the file is in, and loading')
+    service.child.kill('SIGTERM')
+    t.equal(await service.exited, 0, 'the stop does not wait for the load')
+    t.ok(await sent.answer instanceof Error, 'its client is cut off')
+
+    service = await startService(env)
+    const [stoppedLoad] = await revisions()
+    t.match(stoppedLoad, { status: 'failed', error: { code: 'UNAVAILABLE' } },
+      'the load was rolled back and recorded, to be sent again')
+    const current = await api('GET', `/resources/${resource}`)
+    t.match(current, { current_revision: { row_count: 100_000 } }, 'the previous revision serves')
   })
