@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 
@@ -80,7 +81,16 @@ export async function startEmbedded(
   log.info({ port, dir }, 'embedded postgres started')
   const connectionString =
     `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`
-  return { connectionString, stop: () => server.stop() }
+  return { connectionString, stop: () => stopServer(server) }
+}
+
+// The package's stop() waits for the server process to exit, and never returns
+// when it already has: Ctrl-C in a terminal reaches PostgreSQL too (same process
+// group), which stops at once, before the service's own shutdown gets to it.
+async function stopServer(server: EmbeddedPostgres): Promise<void> {
+  const child = (server as unknown as { process?: ChildProcess }).process
+  if (child !== undefined && (child.exitCode !== null || child.signalCode !== null)) return
+  await server.stop()
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const

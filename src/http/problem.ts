@@ -2,6 +2,7 @@ import type { Socket } from 'node:net'
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
+import { isDatabaseGone } from '../db/unavailable.js'
 import { AppError, ERRORS, type ErrorCode, type ProblemExtras } from './errors.js'
 
 export const PROBLEM_TYPE = 'application/problem+json'
@@ -96,6 +97,12 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       request.log.info({ err: error }, 'client error')
       const code = BY_STATUS[error.statusCode] ?? 'VALIDATION_FAILED'
       return sendProblem(reply, request, code, ERRORS[code].title)
+    }
+
+    if (isDatabaseGone(error)) {
+      request.log.error({ err: error }, 'database unavailable')
+      return sendProblem(reply, request, 'UNAVAILABLE',
+        'The database does not answer right now; try again shortly.')
     }
 
     request.log.error({ err: error }, 'internal error')

@@ -1,3 +1,4 @@
+import { isDatabaseGone } from '../db/unavailable.js'
 import { AppError } from '../http/errors.js'
 
 // PostgreSQL refusals that come from the file itself, told as such.
@@ -28,10 +29,7 @@ export function asLoadProblem(error: unknown): unknown {
   }
   // The database went away under the load (shut down, restarted, connection
   // killed): the file is not at fault, and the upload can be tried again.
-  const lost = typeof code === 'string' && (code.startsWith('57P') || code.startsWith('08'))
-  if (lost || (error instanceof Error && /^Connection terminated/.test(error.message))) {
-    return connectionLost(error)
-  }
+  if (isDatabaseGone(error)) return connectionLost(error)
   return error
 }
 

@@ -1,8 +1,10 @@
 import net from 'node:net'
 
+import pg from 'pg'
 import t from 'tap'
 
 import { buildTestApp } from '../helpers/app.js'
+import { freePort } from '../helpers/process.js'
 
 // Requests refused before any route runs still get problem+json.
 t.test('errors outside the routes', async (t) => {
@@ -11,10 +13,20 @@ t.test('errors outside the routes', async (t) => {
   app.get('/test/plugin-error', async () => {
     throw Object.assign(new Error('payload too large for a plugin'), { statusCode: 413 })
   })
+  // A query to a PostgreSQL that is not there (stopped, restarting).
+  const gone = new pg.Pool({ connectionString: `postgres://x@127.0.0.1:${await freePort()}/x` })
+  t.teardown(() => gone.end())
+  app.get('/test/database-gone', async () => (await gone.query('select 1')).rowCount)
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
   const base = `http://127.0.0.1:${port}`
+
+  t.test('a database out of reach is a 503 to retry, not a 500', async (t) => {
+    const res = await fetch(`${base}/test/database-gone`)
+    t.equal(res.status, 503)
+    t.match(await res.json(), { code: 'UNAVAILABLE', detail: /database does not answer/ })
+  })
 
   t.test('a URL too long for the HTTP parser', async (t) => {
     const res = await fetch(`${base}/api/v1/datasets?q=${'x'.repeat(20_000)}`)
