@@ -122,9 +122,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     }
 
     const id = await gate.admit(reply, async () => {
-      const part = await request.file().catch((error: unknown) => {
-        throw new AppError('BODY_INVALID', 'The multipart body cannot be read.', {}, error)
-      })
+      const part = await firstFile(request, deps.limits.uploadIdleMs)
       if (part === undefined) throw new AppError('BODY_INVALID', 'The form holds no file field.')
       return ingestUpload(deps, {
         resourceId: resource.id,
@@ -165,6 +163,28 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     }
     return sendDownload(request, reply, handle, resource)
   })
+}
+
+// The form's first file. The fields before it are small: a sender that has not
+// reached the file after UPLOAD_IDLE_SECONDS is cut off as a stalled upload,
+// or it would hold its place among the uploads in progress for ever.
+async function firstFile(request: FastifyRequest, idleMs: number) {
+  let stalled = false
+  const timer = setTimeout(() => {
+    stalled = true
+    request.raw.destroy()
+  }, idleMs)
+  try {
+    return await request.file()
+  } catch (error) {
+    if (stalled) {
+      throw new AppError('UPLOAD_STALLED', `The form's file did not start within ` +
+        `${Math.round(idleMs / 1000)} s; the upload was given up.`, {}, error)
+    }
+    throw new AppError('BODY_INVALID', 'The multipart body cannot be read.', {}, error)
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 function dispositionName(request: FastifyRequest): string | undefined {
