@@ -51,7 +51,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler: answerClientError,
     frameworkErrors: (error, request, reply) => {
       sendProblem(reply, request, 'VALIDATION_FAILED', error.message)
-    }
+    },
+    // Answered below as problem+json, like every other error.
+    return503OnClosing: false
+  })
+
+  // Once the app is closing (shutdown), a request that still arrives on an open
+  // connection is told so, and the connection is not kept.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return
+    reply.header('connection', 'close')
+    return sendProblem(reply, request, 'UNAVAILABLE', 'The service is stopping; try again shortly.')
   })
 
   app.addHook('onResponse', async (request, reply) => {

@@ -62,3 +62,39 @@ t.test('errors outside the routes', async (t) => {
     t.match(res.headers.get('content-type'), /application\/problem\+json/)
   })
 })
+
+t.test('a request arriving while the app closes gets a problem, and no kept connection',
+  async (t) => {
+    const { app } = await buildTestApp(t)
+    // A request under way holds the close open.
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    app.get('/test/held', async () => {
+      await held
+      return { done: true }
+    })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const address = app.server.address()
+    const port = typeof address === 'object' && address !== null ? address.port : 0
+
+    // One connection: the held request, then another sent while the app closes.
+    const socket = net.connect(port, '127.0.0.1')
+    let received = ''
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()))
+    const ended = new Promise((resolve) => socket.once('close', resolve))
+    socket.write('GET /test/held HTTP/1.1\r\nHost: x\r\n\r\n')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const closed = app.close()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    socket.write('GET /api/v1/datasets HTTP/1.1\r\nHost: x\r\n\r\n')
+    release()
+    await closed
+    await ended
+
+    const answers = received.split(/(?=HTTP\/1\.1 )/)
+    t.match(answers[0], /^HTTP\/1\.1 200/, 'the request under way finishes')
+    t.match(answers[1], /^HTTP\/1\.1 503/)
+    t.match(answers[1], /content-type: application\/problem\+json/i)
+    t.match(answers[1], /connection: close/i)
+    t.match(answers[1], /"code":"UNAVAILABLE"/)
+  })
