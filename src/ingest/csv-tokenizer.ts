@@ -68,20 +68,31 @@ export class CsvTokenizer {
 
   // The line and field (1-based) where `text` would end, pushed after what has arrived:
   // where a problem found before tokenizing, such as a byte the decoder refused, lies.
+  // A quote opens a quoted field only where a field starts, as when reading records.
   where(text: string): { line: number; field: number } {
     const all = this.pending + text
     let line = this.line
     let field = 1
     let quoted = false
+    let fieldStart = true
     for (let p = 0; p < all.length; p++) {
       const c = all.charCodeAt(p)
-      if (c === LF || (c === CR && all.charCodeAt(p + 1) !== LF)) {
-        line++
-        if (!quoted) field = 1
-      } else if (c === this.quote) {
-        quoted = !quoted
-      } else if (c === this.delimiter && !quoted) {
+      if (c === LF || (c === CR && all.charCodeAt(p + 1) !== LF)) line++
+      if (quoted) {
+        if (c !== this.quote) continue
+        if (all.charCodeAt(p + 1) === this.quote) p++
+        else quoted = false
+      } else if (c === this.delimiter) {
         field++
+        fieldStart = true
+      } else if (c === LF || c === CR) {
+        if (c === LF || all.charCodeAt(p + 1) !== LF) field = 1
+        fieldStart = true
+      } else if (c === this.quote && fieldStart) {
+        quoted = true
+        fieldStart = false
+      } else if (c !== SPACE || !this.options.trimAroundQuotes) {
+        fieldStart = false
       }
     }
     return { line, field }

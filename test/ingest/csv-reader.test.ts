@@ -75,3 +75,14 @@ t.test('the problem says where, and keeps the decoder error as its cause', async
   t.match(problem.message, /^Line 2, field 1 holds bytes that are not valid utf-8/)
   t.ok(problem.cause instanceof AppError, 'the decoder refusal is the cause')
 })
+
+t.test('a quote inside a field is a character there, not the start of a quoted field',
+  async (t) => {
+    // `15"` is 15 inches. Read in one chunk, the refused byte is found before the
+    // record is read (in smaller ones the stray quote is refused first, as
+    // CSV_MALFORMED): the field after it is still the third.
+    const bytes = Buffer.concat([Buffer.from('a;b;c\n15";x;caf'), Buffer.from([0xe9, 0x0a])])
+    const problem = refusal('utf-8', bytes, bytes.length)
+    t.equal(problem.code, 'CSV_ENCODING_INVALID')
+    t.same(problem.extras, { line: 2, column: 3 })
+  })
