@@ -17,16 +17,17 @@ import {
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import dcatRoutes from './dcat/catalog.routes.js'
+import { continueWhenRead } from './http/expect-continue.js'
 import { openapiOptions } from './http/openapi.js'
 import { answerClientError, registerProblemHandlers, sendProblem } from './http/problem.js'
 import { problemSchema } from './http/schemas.js'
 import { registerValidation } from './http/validation.js'
 import type { FileStore } from './ingest/file-store.js'
+import { LoadSlots } from './ingest/load-slots.js'
 import revisionRoutes from './ingest/revision.routes.js'
 import { revisionSchema } from './ingest/revision.schemas.js'
 import uploadRoutes from './ingest/upload.routes.js'
 import recordRoutes from './records/records.routes.js'
-import { LoadSlots } from './ingest/load-slots.js'
 
 export interface AppDeps {
   config: Config
@@ -55,6 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Answered below as problem+json, like every other error.
     return503OnClosing: false
   })
+
+  continueWhenRead(app.server)
 
   // Once the app is closing (shutdown), a request that still arrives on an open
   // connection is told so, and the connection is not kept.

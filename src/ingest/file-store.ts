@@ -12,6 +12,9 @@ export interface StoredFile {
   sha256: string
 }
 
+export const uploadTooLarge = (maxBytes: number) =>
+  new AppError('UPLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes.`)
+
 // Original files as uploaded, on local disk, one per revision. Written under a
 // temporary name and renamed when complete, so a crash never leaves a file that
 // looks whole.
@@ -37,7 +40,7 @@ export class FileStore {
       transform(chunk: Buffer, _encoding, done) {
         size += chunk.length
         if (size > maxBytes) {
-          done(new AppError('UPLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes.`))
+          done(uploadTooLarge(maxBytes))
           return
         }
         const waiting = inspect(chunk)

@@ -12,7 +12,7 @@ import { AppError, notFound } from '../http/errors.js'
 import { idParams, problems } from '../http/schemas.js'
 import type { SchemaTypes } from '../http/type-provider.js'
 import { sendDownload } from './download.js'
-import type { FileStore } from './file-store.js'
+import { type FileStore, uploadTooLarge } from './file-store.js'
 import { DEFAULT_NULL_MARKERS } from './infer.js'
 import { type IngestDeps, ingestUpload } from './ingest.service.js'
 import type { LoadSlots } from './load-slots.js'
@@ -89,6 +89,11 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     const resource = await loadOwnResource(db, actor, request.params.id)
     if (request.isMultipart()) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with POST.')
+    }
+    // Refused on its announced size, before its body is asked for (see
+    // expect-continue.ts); a body without a length is counted as it streams.
+    if (Number(request.headers['content-length']) > config.MAX_UPLOAD_BYTES) {
+      throw uploadTooLarge(config.MAX_UPLOAD_BYTES)
     }
 
     const id = await gate.admit(reply, () => ingestUpload(deps, {
