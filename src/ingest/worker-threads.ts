@@ -6,14 +6,24 @@ import { Worker } from 'node:worker_threads'
 // Compiled, a worker is its .js file beside this one. Under tsx (the tests run
 // the TypeScript sources) a worker does not inherit the loader: it registers
 // tsx itself before importing the .ts source.
+//
+// Their young generation is kept small. What they allocate lives for one chunk
+// (its text, records and cells), and V8's default let each worker's nursery grow
+// to tens of MB: with 8 MB, the service's peak memory on the bench's 5 million
+// rows went from 234–273 MB to 212–214 MB, for no measurable time.
+const YOUNG_GENERATION_MB = 8
+
 export function spawnWorker(name: string): Worker {
+  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
   const here = new URL(import.meta.url)
-  if (!here.pathname.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here))
+  if (!here.pathname.endsWith('.ts')) {
+    return new Worker(new URL(`./${name}.js`, here), { resourceLimits })
+  }
 
   const entry = JSON.stringify(new URL(`./${name}.ts`, here).href)
   const code = `import('tsx/esm/api').then(({ register }) => { register(); ` +
     `return import(${entry}) })`
-  return new Worker(code, { eval: true })
+  return new Worker(code, { eval: true, resourceLimits })
 }
 
 // Chunks are copied into buffers of this size, moved to the worker (not
