@@ -8,10 +8,11 @@ import { Worker } from 'node:worker_threads'
 // tsx itself before importing the .ts source.
 //
 // Their young generation is kept small. What they allocate lives for one chunk
-// (its text, records and cells), and V8's default let each worker's nursery grow
-// to tens of MB: with 8 MB, the service's peak memory on the bench's 5 million
-// rows went from 234–273 MB to 212–214 MB, for no measurable time.
-const YOUNG_GENERATION_MB = 8
+// (its text, records and cells), and V8 otherwise lets each worker's nursery
+// grow to tens of MB. The service's peak memory on the bench's million rows was
+// 249-255 MB with 64 MB, 222-227 with 32, 211-214 with 16 and 202-209 with 8;
+// the parsing thread's CPU time varied by run (2.45 s to 2.77 s), not by size.
+const YOUNG_GENERATION_MB = 16
 
 export function spawnWorker(name: string): Worker {
   const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
