@@ -23,6 +23,10 @@ export function connect(connectionString: string, max = 10): DatabaseHandle {
   // An idle client that loses its server (restart, failover) must not crash the
   // process; the pool replaces it on the next checkout.
   pool.on('error', () => undefined)
+  // Nor may a client that loses it while checked out between two queries: the
+  // pool listens only to idle ones, and an 'error' no one listens to ends the
+  // process. The query under way, or the next, fails and is answered 503.
+  pool.on('connect', (client) => client.on('error', () => undefined))
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return { db, pool, destroy: () => db.destroy() }

@@ -98,3 +98,19 @@ t.test('a request arriving while the app closes gets a problem, and no kept conn
     t.match(answers[1], /connection: close/i)
     t.match(answers[1], /"code":"UNAVAILABLE"/)
   })
+
+t.test('a connection the database terminates while checked out does not end the process',
+  async (t) => {
+    const { app, handle } = await buildTestApp(t)
+    const client = await handle.pool.connect()
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid')
+    // No listener of the test's own: the service's must be there.
+    const ended = new Promise((resolve) => client.once('end', resolve))
+    await handle.pool.query('select pg_terminate_backend($1)', [rows[0]?.pid])
+    await ended
+    t.pass('the connection ended, between two queries')
+    client.release(true)
+
+    const res = await app.inject({ method: 'GET', url: '/api/v1/datasets' })
+    t.equal(res.statusCode, 200, 'and the service goes on answering')
+  })
