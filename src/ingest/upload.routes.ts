@@ -172,23 +172,39 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
 
 // The form's first file. The fields before it are small: a sender that has not
 // reached the file after UPLOAD_IDLE_SECONDS is cut off as a stalled upload,
-// or it would hold its place among the uploads in progress for ever.
+// and one whose connection closes first is given up; either would otherwise
+// hold its place among the uploads in progress for ever (the multipart reader
+// never settles on a closed request).
 async function firstFile(request: FastifyRequest, idleMs: number) {
+  const { socket } = request.raw
   let stalled = false
-  const timer = setTimeout(() => {
-    stalled = true
-    request.raw.destroy()
-  }, idleMs)
+  let timer: NodeJS.Timeout | undefined
+  let onClose = () => {}
+  const givenUp = new Promise<never>((_resolve, reject) => {
+    const fail = (error: AppError) => reject(error)
+    timer = setTimeout(() => {
+      stalled = true
+      request.raw.destroy()
+      fail(new AppError('UPLOAD_STALLED', `The form's file did not start within ` +
+        `${Math.round(idleMs / 1000)} s; the upload was given up.`))
+    }, idleMs)
+    onClose = () => fail(new AppError('BODY_INVALID',
+      'The connection closed before the form\'s file arrived.'))
+    if (socket.destroyed) onClose()
+    else socket.once('close', onClose)
+  })
+  // Settled by the race below, or never (the timer cleared, the listener gone).
+  givenUp.catch(() => undefined)
+
   try {
-    return await request.file()
+    return await Promise.race([request.file(), givenUp])
   } catch (error) {
-    if (stalled) {
-      throw new AppError('UPLOAD_STALLED', `The form's file did not start within ` +
-        `${Math.round(idleMs / 1000)} s; the upload was given up.`, {}, error)
-    }
+    if (error instanceof AppError) throw error
+    if (stalled) throw new AppError('UPLOAD_STALLED', 'The form stalled.', {}, error)
     throw new AppError('BODY_INVALID', 'The multipart body cannot be read.', {}, error)
   } finally {
     clearTimeout(timer)
+    socket.off('close', onClose)
   }
 }
 

@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process'
+import { promises as fs } from 'node:fs'
 import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
 
 import t from 'tap'
 
@@ -6,6 +11,8 @@ import { buildTestApp } from '../helpers/app.js'
 import {
   caller, createDataset, createResource, listen, openUpload, upload
 } from '../helpers/http.js'
+
+const run = promisify(execFile)
 
 // An upload sent while the most the service takes are under way, left open: its
 // answer, headers included, and whether the connection was closed after it.
@@ -95,4 +102,31 @@ t.test('a form that never reaches its file does not keep its place for ever', as
 
   const after = await upload(editor, resource, 'n;libelle\n1;un\n')
   t.equal(after.status, 201, 'the next upload is taken')
+})
+
+t.test('a form whose connection closes before its file gives its place back', async (t) => {
+  const { app, adminToken } = await buildTestApp(t, { MAX_UPLOADS_IN_PROGRESS: '2' })
+  const editor = caller(app, adminToken)
+  const resource = await createResource(editor, await createDataset(editor))
+  const port = await listen(app)
+
+  // As a script's curl -F that gives up at once on a large file: curl asks for the
+  // go-ahead (Expect: 100-continue), and closes before the form is read.
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-form-'))
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }))
+  const large = path.join(dir, 'large.csv')
+  await fs.truncate(await fs.writeFile(large, '').then(() => large), 100_000_000)
+  const url = `http://127.0.0.1:${port}/api/v1/resources/${resource}/data`
+  for (let i = 0; i < 10; i++) {
+    await run('curl', ['-s', '-o', '/dev/null', '--max-time', '0.01', '-F', `file=@${large}`,
+      '-H', `Authorization: Bearer ${adminToken}`, url]).catch(() => undefined)
+  }
+
+  // The server sees each close as it comes; the places are free once it has.
+  let status = 0
+  for (let i = 0; i < 100 && status !== 201; i++) {
+    status = (await upload(editor, resource, 'n;libelle\n1;un\n')).status
+    if (status !== 201) await new Promise((resolve) => setTimeout(resolve, 30))
+  }
+  t.equal(status, 201, 'the next upload is taken')
 })
