@@ -4,6 +4,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify'
 import type pg from 'pg'
 
 import type { Db } from '../db/database.js'
+import { isDatabaseGone } from '../db/unavailable.js'
 import { AppError } from '../http/errors.js'
 import { type Copied, type CopyInput, copyWithTypes } from './copy-with-types.js'
 import type { Dialect } from './dialect.js'
@@ -68,17 +69,37 @@ export async function ingestUpload(deps: IngestDeps, upload: Upload) {
     log.info({ rows: result.rowCount, bytes: result.bytes, ms }, 'ingest done')
     return revisionId
   } catch (caught) {
-    const error = asLoadProblem(caught)
+    // Once the service is stopping, whatever broke the upload (its connection
+    // closed, most often) is the stop.
+    const error = deps.loads.stopped ? deps.loads.stopping(caught) : asLoadProblem(caught)
     const problem = error instanceof AppError ? error : null
     await progress.settle()
-    await markRevisionFailed(deps.db, revisionId, {
+    const failure = {
       code: problem?.code ?? 'INTERNAL',
       detail: problem?.message ?? 'The load failed unexpectedly.',
       ...(problem?.extras ?? {})
-    })
+    }
+    await recordFailure(deps, revisionId, failure, log)
     await deps.files.remove(revisionId)
     log.info({ code: problem?.code ?? 'INTERNAL', ms: Date.now() - started }, 'ingest failed')
     throw error
+  }
+}
+
+// The failure on record. The connection that ran the load may have died with the
+// database's restart, and the pool may hand out another dead one: tried twice.
+// Left unrecorded, the revision is marked failed by the next start's clean-up.
+async function recordFailure(deps: IngestDeps, id: string, failure: object, log: Logger) {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await markRevisionFailed(deps.db, id, failure)
+      return
+    } catch (error) {
+      if (attempt === 2 || !isDatabaseGone(error)) {
+        log.error({ err: error }, 'could not record the failed load')
+        return
+      }
+    }
   }
 }
 

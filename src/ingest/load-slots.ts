@@ -12,9 +12,9 @@ import { AppError } from '../http/errors.js'
 // uploads waiting for one fail, and loads under way give up at their next step
 // (checkGoing), rolled back and recorded as failed, rather than commit after
 // their client was cut off.
-const stopping = () => new AppError('UNAVAILABLE',
+const stopping = (cause?: unknown) => new AppError('UNAVAILABLE',
   'The service stopped before this upload was loaded; nothing was changed. Send the file ' +
-    'again once it is back.')
+    'again once it is back.', {}, cause)
 
 export class LoadSlots {
   #free: number
@@ -54,5 +54,14 @@ export class LoadSlots {
   // Throws once stopped: called by loads between their steps.
   checkGoing(): void {
     if (this.#stopped) throw stopping()
+  }
+
+  get stopped(): boolean {
+    return this.#stopped
+  }
+
+  // The failure of an upload that the stop broke, whatever it broke first.
+  stopping(cause: unknown): AppError {
+    return stopping(cause)
   }
 }
