@@ -78,13 +78,24 @@ export function openUpload(port: number, resourceId: string, token: string) {
     path: `/api/v1/resources/${resourceId}/data`,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }
   })
-  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+  type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string }
+  const answer = new Promise<Answer>((resolve, reject) => {
     request.on('response', (res) => {
       let body = ''
       res.on('data', (chunk: Buffer) => (body += chunk.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
     })
     request.on('error', reject)
   })
   return { request, answer }
+}
+
+// Once an upload to `resourceId` has its revision on record (its request is in).
+export async function revisionRecorded(editor: Caller, resourceId: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const list = await editor.get(`/api/v1/resources/${resourceId}/revisions`)
+    if (list.json<{ data: unknown[] }>().data.length > 0) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`no revision of ${resourceId} was recorded`)
 }

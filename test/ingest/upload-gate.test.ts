@@ -9,36 +9,10 @@ import t from 'tap'
 
 import { buildTestApp } from '../helpers/app.js'
 import {
-  caller, createDataset, createResource, listen, openUpload, upload
+  caller, createDataset, createResource, listen, openUpload, revisionRecorded, upload
 } from '../helpers/http.js'
 
 const run = promisify(execFile)
-
-// An upload sent while the most the service takes are under way, left open: its
-// answer, headers included, and whether the connection was closed after it.
-function refusedUpload(port: number, resourceId: string, token: string) {
-  const request = http.request({
-    host: '127.0.0.1',
-    port,
-    method: 'PUT',
-    path: `/api/v1/resources/${resourceId}/data`,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }
-  })
-  request.write('n;libelle\n1;un\n')
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
-    (resolve, reject) => {
-      request.on('response', (res) => {
-        let body = ''
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
-        res.on('end', () => {
-          // As a client that heard the answer: nothing more is sent.
-          request.destroy()
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body })
-        })
-      })
-      request.on('error', reject)
-    })
-}
 
 t.test('past MAX_UPLOADS_IN_PROGRESS an upload is refused at once, with when to retry',
   async (t) => {
@@ -51,15 +25,14 @@ t.test('past MAX_UPLOADS_IN_PROGRESS an upload is refused at once, with when to 
 
     const first = openUpload(port, held, adminToken)
     first.request.write('n;libelle\n1;un\n')
-    // The first upload is in once its revision is on record.
-    for (let i = 0; i < 500; i++) {
-      const list = await editor.get(`/api/v1/resources/${held}/revisions`)
-      if (list.json<{ data: unknown[] }>().data.length > 0) break
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    await revisionRecorded(editor, held)
 
     // Its body never ends: the answer comes without it.
-    const answer = await refusedUpload(port, refused, adminToken)
+    const second = openUpload(port, refused, adminToken)
+    second.request.write('n;libelle\n1;un\n')
+    const answer = await second.answer
+    // As a client that heard the answer: nothing more is sent.
+    second.request.destroy()
     t.equal(answer.status, 503)
     t.equal((JSON.parse(answer.body) as { code: string }).code, 'UPLOADS_BUSY')
     t.equal(answer.headers['retry-after'], '5')
