@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { promises as fs, readFileSync } from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
@@ -68,4 +69,15 @@ function startArguments(): string[] {
 
 export function adminTokenFrom(output: string): string | undefined {
   return /^(eyJ[\w-]+\.[\w-]+\.[\w-]+)$/m.exec(output)?.[1]
+}
+
+// The environment of a service on the embedded PostgreSQL: a data folder (removed
+// at teardown) and a port of its own.
+export async function embeddedEnv(
+  t: { teardown: (fn: () => Promise<void>) => void },
+  prefix: string
+): Promise<Record<string, string>> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `ouverture-${prefix}-`))
+  t.teardown(() => fs.rm(dataDir, { recursive: true, force: true }))
+  return { DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) }
 }

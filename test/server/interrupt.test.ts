@@ -1,20 +1,17 @@
 import { promises as fs } from 'node:fs'
 import http from 'node:http'
-import os from 'node:os'
 import path from 'node:path'
 
 import t from 'tap'
 
-import { adminTokenFrom, freePort, startService } from '../helpers/process.js'
+import { adminTokenFrom, embeddedEnv, startService } from '../helpers/process.js'
 
 // Ctrl-C in a terminal signals the whole process group: the embedded PostgreSQL
 // stops at once, beside the service. Uploads under way cannot finish then; they
 // must fail as retryable (503), and the service must still exit.
 t.test('Ctrl-C reaching PostgreSQL too: the upload is a 503, and the service exits',
   async (t) => {
-    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-interrupt-'))
-    t.teardown(() => fs.rm(dataDir, { recursive: true, force: true }))
-    const env = { DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) }
+    const env = await embeddedEnv(t, 'interrupt')
     const service = await startService(env)
     t.teardown(async () => {
       if (service.child.exitCode !== null) return
@@ -50,7 +47,8 @@ t.test('Ctrl-C reaching PostgreSQL too: the upload is a 503, and the service exi
     request.write('n;libelle\n' + rows.join(''))
     await new Promise((resolve) => setTimeout(resolve, 500))
 
-    const pidFile = await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')
+    const pidPath = path.join(env.DATA_DIR ?? '', 'postgres', 'postmaster.pid')
+    const pidFile = await fs.readFile(pidPath, 'utf8')
     const signalled = Date.now()
     process.kill(Number(pidFile.split('\n')[0]), 'SIGINT')
     service.child.kill('SIGINT')

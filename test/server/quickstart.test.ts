@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process'
 import { promises as fs, readFileSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 
 import t from 'tap'
 
-import { adminTokenFrom, freePort, startService } from '../helpers/process.js'
+import { adminTokenFrom, embeddedEnv, startService } from '../helpers/process.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const run = promisify(execFile)
@@ -24,13 +23,7 @@ function quickStartScript(baseUrl: string): string {
 
 t.test('the README quick start works on the embedded PostgreSQL, and data survives a restart',
   async (t) => {
-    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-quickstart-'))
-    t.teardown(() => fs.rm(dataDir, { recursive: true, force: true }))
-    const env = {
-      DATABASE_URL: '',
-      DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(await freePort())
-    }
+    const env = await embeddedEnv(t, 'quickstart')
 
     const first = await startService(env)
     const token = adminTokenFrom(first.output())
@@ -56,8 +49,8 @@ t.test('the README quick start works on the embedded PostgreSQL, and data surviv
 
     first.child.kill('SIGTERM')
     t.equal(await first.exited, 0, 'SIGTERM stops the service cleanly')
-    const pid = await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')
-      .catch(() => null)
+    const pidFile = path.join(env.DATA_DIR ?? '', 'postgres', 'postmaster.pid')
+    const pid = await fs.readFile(pidFile, 'utf8').catch(() => null)
     t.equal(pid, null, 'the embedded PostgreSQL stopped with it')
 
     const second = await startService(env)

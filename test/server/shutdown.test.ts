@@ -1,12 +1,9 @@
-import { promises as fs } from 'node:fs'
 import http from 'node:http'
-import os from 'node:os'
-import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import t from 'tap'
 
-import { adminTokenFrom, freePort, type Service, startService } from '../helpers/process.js'
+import { adminTokenFrom, embeddedEnv, type Service, startService } from '../helpers/process.js'
 
 // Stopping the service (a deploy, `docker stop`) must not cost the upload a town's
 // script is sending: on the embedded PostgreSQL, which the service stops last.
@@ -80,9 +77,7 @@ function trickle(service: Service, token: string, resource: string) {
 
 t.test('SIGTERM lets an upload under way finish; past the grace period it is cut and recorded',
   async (t) => {
-    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-shutdown-'))
-    t.teardown(() => fs.rm(dataDir, { recursive: true, force: true }))
-    const env = { DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) }
+    const env = await embeddedEnv(t, 'shutdown')
 
     let service = await startService(env)
     // SIGTERM, not SIGKILL: a killed service would leave its PostgreSQL running.
