@@ -177,16 +177,14 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
 // never settles on a closed request).
 async function firstFile(request: FastifyRequest, idleMs: number) {
   const { socket } = request.raw
-  let stalled = false
   let timer: NodeJS.Timeout | undefined
   let onClose = () => {}
   const givenUp = new Promise<never>((_resolve, reject) => {
     const fail = (error: AppError) => reject(error)
     timer = setTimeout(() => {
-      stalled = true
-      request.raw.destroy()
       fail(new AppError('UPLOAD_STALLED', `The form's file did not start within ` +
         `${Math.round(idleMs / 1000)} s; the upload was given up.`))
+      request.raw.destroy()
     }, idleMs)
     onClose = () => fail(new AppError('BODY_INVALID',
       'The connection closed before the form\'s file arrived.'))
@@ -200,7 +198,6 @@ async function firstFile(request: FastifyRequest, idleMs: number) {
     return await Promise.race([request.file(), givenUp])
   } catch (error) {
     if (error instanceof AppError) throw error
-    if (stalled) throw new AppError('UPLOAD_STALLED', 'The form stalled.', {}, error)
     throw new AppError('BODY_INVALID', 'The multipart body cannot be read.', {}, error)
   } finally {
     clearTimeout(timer)
