@@ -10,38 +10,72 @@ import { LoadSlots } from './ingest/load-slots.js'
 import { startParseThread, stopParseThreads } from './ingest/parse-thread.js'
 import { createLogger } from './logger.js'
 
+// A stop asked for while the service starts: it stops what has started instead.
+class StoppedDuringStartUp extends Error {}
+
 async function main(): Promise<void> {
   const config = loadConfig()
   const log = createLogger(config.LOG_LEVEL)
 
+  // A signal during start-up is acted on once the step under way ends. Left to
+  // its default, it would kill the process and leave the embedded PostgreSQL
+  // running; a second signal exits there and then (process.exit() tells that
+  // PostgreSQL to stop, see loadPackage in db/embedded.ts).
+  let early: string | null = null
+  const onEarlySignal = (signal: string) => {
+    if (early !== null) process.exit(1)
+    early = signal
+    log.info({ signal }, 'stopping once the step under way is done')
+  }
+  process.on('SIGINT', onEarlySignal)
+  process.on('SIGTERM', onEarlySignal)
+  const going = () => {
+    if (early !== null) throw new StoppedDuringStartUp(early)
+  }
+
   const database = await openDatabase(config, log, { ownSignals: true })
-  const files = new FileStore(config.filesDir)
-  await files.init()
-  await cleanUpAbandonedLoads(database.db, database.pool, files, log)
-
-  const signingKey = await loadSigningKey(database.db, config.JWT_SECRET)
-  const firstAdmin = await bootstrapOrganization(database.db, signingKey, config.ORG_NAME)
-  if (firstAdmin !== null) printFirstToken(firstAdmin.token, config.ORG_NAME)
-
   const loads = new LoadSlots(config.MAX_CONCURRENT_LOADS)
-  const app = await buildApp({ config, db: database.db, pool: database.pool, signingKey, files,
-    logger: log, loads })
-  // Ingestion's worker threads, started now rather than by the first upload.
-  startParseThread()
-  startInspector()
-  await app.listen({ host: config.HOST, port: config.PORT })
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined
+  try {
+    going()
+    const files = new FileStore(config.filesDir)
+    await files.init()
+    await cleanUpAbandonedLoads(database.db, database.pool, files, log)
+
+    const signingKey = await loadSigningKey(database.db, config.JWT_SECRET)
+    const firstAdmin = await bootstrapOrganization(database.db, signingKey, config.ORG_NAME)
+    if (firstAdmin !== null) printFirstToken(firstAdmin.token, config.ORG_NAME)
+
+    app = await buildApp({ config, db: database.db, pool: database.pool, signingKey, files,
+      logger: log, loads })
+    // Ingestion's worker threads, started now rather than by the first upload.
+    startParseThread()
+    startInspector()
+    going()
+    await app.listen({ host: config.HOST, port: config.PORT })
+  } catch (error) {
+    // Whatever stopped the start-up (a signal, a port in use), the database
+    // started for it is stopped before the process exits.
+    await app?.close()
+    await stopParseThreads()
+    await database.close()
+    if (!(error instanceof StoppedDuringStartUp)) throw error
+    log.info({ signal: error.message }, 'stopped during start-up')
+    process.exit(0)
+  }
+  const running = app
   log.info({ url: config.publicUrl, embedded: database.embedded }, 'ouverture ready')
 
   // On SIGINT/SIGTERM: stop taking requests and let those under way finish, an
   // upload's load and commit included, for SHUTDOWN_GRACE_SECONDS at most; then
   // stop the loads and close what remains (those loads roll back and are
   // recorded as failed, see LoadSlots.stop), and stop the database last. A
-  // second signal does that at once; a third exits there and then (an embedded
-  // PostgreSQL left running is stopped by the next start).
+  // second signal does that at once; a third exits there and then, an embedded
+  // PostgreSQL being told to stop by itself (a fast shutdown: it rolls back).
   let signals = 0
   const closeConnections = () => {
     loads.stop()
-    app.server.closeAllConnections()
+    running.server.closeAllConnections()
   }
   const stop = async (signal: string) => {
     signals++
@@ -60,14 +94,18 @@ async function main(): Promise<void> {
       log.warn({ graceSeconds }, 'requests still under way: closing their connections')
       closeConnections()
     }, graceSeconds * 1000)
-    await app.close()
+    await running.close()
     clearTimeout(grace)
     await stopParseThreads()
     await database.close()
     process.exit(0)
   }
+  process.off('SIGINT', onEarlySignal)
+  process.off('SIGTERM', onEarlySignal)
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
+  // A signal that came while the service began to listen.
+  if (early !== null) void stop(early)
 }
 
 // Written to the terminal, not the log: the token must not end up in log files.

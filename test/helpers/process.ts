@@ -18,42 +18,55 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export interface Service {
-  child: ChildProcess
+export interface Service extends Launched {
   url: string
+}
+
+export interface Launched {
+  child: ChildProcess
   output: () => string
   exited: Promise<number | null>
 }
 
-// Runs the real server as a separate process on 127.0.0.1, and resolves once it
-// answers /healthz: from the TypeScript source by default, or from the compiled
-// build (`npm run build`) as it runs in production, for measurements.
-export async function startService(
+// Runs the real server as a separate process, from the TypeScript source by
+// default, or from the compiled build (`npm run build`) as it runs in production,
+// for measurements. `env` overrides the environment, HOST and PORT included.
+export function launchService(
   env: Record<string, string>,
   options: { compiled?: boolean } = {}
-): Promise<Service> {
-  const port = await freePort()
+): Launched {
   const entry = options.compiled === true ? startArguments() : ['--import', 'tsx', 'src/server.ts']
   const child = spawn(process.execPath, entry, {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, output: () => output, exited }
+}
+
+// The server on 127.0.0.1 and a port of its own, once it answers /healthz.
+export async function startService(
+  env: Record<string, string>,
+  options: { compiled?: boolean } = {}
+): Promise<Service> {
+  const port = await freePort()
+  const { child, output, exited } =
+    launchService({ ...env, HOST: '127.0.0.1', PORT: String(port) }, options)
 
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited early:\n${output}`)
+    if (child.exitCode !== null) throw new Error(`service exited early:\n${output()}`)
     const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false)
-    if (ok) return { child, url, output: () => output, exited }
+    if (ok) return { child, url, output, exited }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   child.kill('SIGKILL')
-  throw new Error(`service did not start:\n${output}`)
+  throw new Error(`service did not start:\n${output()}`)
 }
 
 // The node arguments of `npm start`, read from package.json: the compiled service

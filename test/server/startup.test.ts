@@ -1,0 +1,80 @@
+import { promises as fs } from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import t from 'tap'
+
+import { embeddedEnv, freePort, type Launched, launchService } from '../helpers/process.js'
+
+// A start that does not finish (a port already taken, a signal while the embedded
+// PostgreSQL starts) must not leave that PostgreSQL running behind it: the next
+// start would find its data folder in use. A signal with no listener would kill
+// the process on the spot; an exit lets the package's exit hook send PostgreSQL
+// a stop, which it carries out after the service is gone.
+
+// PostgreSQL removes its postmaster.pid when it stops.
+async function postgresPid(dataDir: string): Promise<number | null> {
+  const file = path.join(dataDir, 'postgres', 'postmaster.pid')
+  const text = await fs.readFile(file, 'utf8').catch(() => null)
+  return text === null ? null : Number(text.split('\n')[0])
+}
+
+// The PostgreSQL a failed test left running, stopped so that the run goes on.
+async function stopLeftover(dataDir: string): Promise<void> {
+  const pid = await postgresPid(dataDir)
+  if (pid === null) return
+  try {
+    process.kill(pid, 'SIGINT')
+  } catch {
+    return
+  }
+  for (let i = 0; i < 100 && (await postgresPid(dataDir)) !== null; i++) await sleep(100)
+}
+
+async function waitFor(service: Launched, text: string): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    if (service.output().includes(text)) return
+    if (service.child.exitCode !== null) break
+    await sleep(25)
+  }
+  throw new Error(`the service never said "${text}":\n${service.output()}`)
+}
+
+t.test('a start that fails or is stopped stops the embedded PostgreSQL it started',
+  async (t) => {
+    const env = await embeddedEnv(t, 'startup')
+    const dataDir = env.DATA_DIR ?? ''
+    t.teardown(() => stopLeftover(dataDir))
+
+    t.test('the port is taken: exit status 1, PostgreSQL stopped before', async (t) => {
+      const taken = net.createServer()
+      const port = await freePort()
+      await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve))
+      t.teardown(() => new Promise<void>((resolve) => taken.close(() => resolve())))
+
+      const service = launchService({ ...env, PORT: String(port) })
+      t.teardown(() => service.child.kill('SIGKILL'))
+      const code = await service.exited
+      if (code !== 1) t.comment(service.output())
+      t.equal(code, 1, 'exit status 1')
+      t.match(service.output(), /EADDRINUSE/, 'the reason is given')
+      t.match(service.output(), /embedded postgres started/, 'PostgreSQL had started')
+      t.equal(await postgresPid(dataDir), null, 'and is stopped when the service exits')
+    })
+
+    t.test('SIGTERM once PostgreSQL is up: exit status 0, PostgreSQL stopped', async (t) => {
+      const service = launchService({ ...env, PORT: String(await freePort()) })
+      t.teardown(() => service.child.kill('SIGKILL'))
+
+      // The signal comes while the service migrates, cleans up and builds its
+      // routes: after PostgreSQL started, before the service listens.
+      await waitFor(service, 'embedded postgres started')
+      service.child.kill('SIGTERM')
+      const code = await service.exited
+      if (code !== 0) t.comment(service.output())
+      t.equal(code, 0, 'exit status 0')
+      t.equal(await postgresPid(dataDir), null, 'PostgreSQL is stopped')
+      t.match(service.output(), /stopped during start-up|shutting down/, 'the stop is logged')
+    })
+  })
