@@ -5,6 +5,10 @@
 //   npm run bench                          100,000 and 1,000,000 rows
 //   npm run bench -- --rows 5000000        sizes of your choice (comma-separated)
 //   BENCH_ROWS=100000,5000000 npm run bench
+//   npm run bench -- --rows 1000000 --repeat 5
+//                                          (a) and (b) alternated five times, median
+//                                          ratio: on a shared machine one run's
+//                                          ratio can be off by a tenth or more
 //
 // With DATABASE_URL set the bench creates (and drops) its databases on that
 // server; otherwise it starts an embedded PostgreSQL in a temporary folder.
@@ -17,7 +21,7 @@ import { pino } from 'pino'
 import { checkpoint, createDatabase, openServer } from './bench-postgres.js'
 import { type CopyMethod, copyBaseline, psqlOnPath } from './copy-baseline.js'
 import { HEADER, writeCsv } from './csv-generator.js'
-import { type SizeResult, formatReport } from './report.js'
+import { type RunResult, type SizeResult, formatReport, medianRun } from './report.js'
 import { measureService } from './service-upload.js'
 import { Teardown } from './teardown.js'
 
@@ -33,7 +37,7 @@ interface Context {
 }
 
 async function main(): Promise<void> {
-  const sizes = parseSizes(process.argv.slice(2), process.env.BENCH_ROWS)
+  const { sizes, repeat } = parseArguments(process.argv.slice(2), process.env)
   const teardown = new Teardown()
   teardown.runOnSignals()
   const loadAtStart = os.loadavg()[0] ?? 0
@@ -51,7 +55,7 @@ async function main(): Promise<void> {
 
     const context = { tmp, serverUrl: server.url, method, teardown, checkpointRefused: false }
     const results: SizeResult[] = []
-    for (const rows of sizes) results.push(await measureSize(context, rows))
+    for (const rows of sizes) results.push(await measureSize(context, rows, repeat))
 
     process.stdout.write(formatReport({
       postgres: server.version,
@@ -66,18 +70,37 @@ async function main(): Promise<void> {
   }
 }
 
-// One size from start to end: its file, its own database and service, both
-// loads, then everything of that size removed before the next one starts.
-async function measureSize(context: Context, rows: number): Promise<SizeResult> {
+// One size from start to end: its file, then `repeat` times (a) and (b), each
+// pair on a database and a service of its own, removed before the next pair.
+async function measureSize(context: Context, rows: number, repeat: number): Promise<SizeResult> {
   const { teardown } = context
   const label = `${rows.toLocaleString('en-US')} rows`
   const file = path.join(context.tmp, `bench-${rows}.csv`)
-  const dataDir = path.join(context.tmp, `service-${rows}`)
   const removeFile = teardown.add('remove the CSV file', () => fs.rm(file, { force: true }))
 
   progress(`${label}: generating the file`)
   const bytes = await writeCsv(file, rows)
 
+  const runs: RunResult[] = []
+  for (let run = 1; run <= repeat; run++) {
+    const of = repeat > 1 ? ` (run ${run} of ${repeat})` : ''
+    runs.push(await measureRun(context, { file, bytes, rows, label: label + of }))
+  }
+  await removeFile()
+  return { rows, bytes, runs, median: medianRun(runs) }
+}
+
+interface RunInput {
+  file: string
+  bytes: number
+  rows: number
+  label: string
+}
+
+async function measureRun(context: Context, input: RunInput): Promise<RunResult> {
+  const { teardown } = context
+  const { file, bytes, rows, label } = input
+  const dataDir = path.join(context.tmp, `service-${rows}`)
   const database = await createDatabase(context.serverUrl)
   const dropDatabase = teardown.add('drop the bench database', database.drop)
   const removeDataDir = teardown.add('remove the service data',
@@ -97,10 +120,7 @@ async function measureSize(context: Context, rows: number): Promise<SizeResult> 
 
   await removeDataDir()
   await dropDatabase()
-  await removeFile()
   return {
-    rows,
-    bytes,
     baselineSeconds: baseline.seconds,
     serviceSeconds: service.seconds,
     phases: service.phases,
@@ -119,24 +139,40 @@ async function settle(context: Context, url: string): Promise<void> {
   context.checkpointRefused = true
 }
 
-// `--rows 5000000`, `--rows=100000,1000000`, or BENCH_ROWS; the command line wins.
-function parseSizes(args: string[], env: string | undefined): number[] {
-  let value = env !== undefined && env !== '' ? env : undefined
+const USAGE = 'usage: npm run bench -- --rows 100000,1000000 --repeat 3'
+
+// `--rows 5000000`, `--rows=100000,1000000` or BENCH_ROWS; `--repeat 3` or
+// BENCH_REPEAT. The command line wins.
+function parseArguments(
+  args: string[],
+  env: NodeJS.ProcessEnv
+): { sizes: number[]; repeat: number } {
+  const given = (value: string | undefined) => (value === '' ? undefined : value)
+  let rows = given(env.BENCH_ROWS)
+  let repeat = given(env.BENCH_REPEAT)
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? ''
-    if (arg === '--rows') value = args[++i] ?? ''
-    else if (arg.startsWith('--rows=')) value = arg.slice('--rows='.length)
-    else throw new Error(`unknown argument ${arg}; usage: npm run bench -- --rows 100000,1000000`)
+    const [name, inline] = arg.startsWith('--') && arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined]
+    const value = inline ?? args[++i] ?? ''
+    if (name === '--rows') rows = value
+    else if (name === '--repeat') repeat = value
+    else throw new Error(`unknown argument ${arg}; ${USAGE}`)
   }
-  if (value === undefined) return DEFAULT_SIZES
 
-  return value.split(',').map((part) => {
-    const rows = Number(part.trim().replaceAll('_', ''))
-    if (!Number.isSafeInteger(rows) || rows < 1) {
-      throw new Error(`--rows takes positive integers separated by commas, not "${part}"`)
-    }
-    return rows
-  })
+  const sizes = rows === undefined
+    ? DEFAULT_SIZES
+    : rows.split(',').map((part) => positive(part, '--rows takes positive integers ' +
+      'separated by commas'))
+  return { sizes, repeat: repeat === undefined ? 1 : positive(repeat, '--repeat takes a ' +
+    'positive integer') }
+}
+
+function positive(text: string, rule: string): number {
+  const n = Number(text.trim().replaceAll('_', ''))
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${rule}, not "${text}"`)
+  return n
 }
 
 function describe(error: unknown): string {

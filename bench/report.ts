@@ -1,9 +1,8 @@
 import type { CopyMethod } from './copy-baseline.js'
 import type { Phase } from './phase-probe.js'
 
-export interface SizeResult {
-  rows: number
-  bytes: number
+// One (a) and (b) pair.
+export interface RunResult {
   baselineSeconds: number
   serviceSeconds: number
   phases: Phase[]
@@ -11,6 +10,25 @@ export interface SizeResult {
   peakRssKb: number | null
   cpu: { service: number | null; postgres: number | null }
   types: string[]
+}
+
+// A size: every pair, in the order they ran, and the one whose ratio is the
+// median, which the tables show.
+export interface SizeResult {
+  rows: number
+  bytes: number
+  runs: RunResult[]
+  median: RunResult
+}
+
+const ratio = (run: RunResult) => run.serviceSeconds / run.baselineSeconds
+
+// The lower median for an even count: the run shown is one that happened.
+export function medianRun(runs: RunResult[]): RunResult {
+  const sorted = [...runs].sort((x, y) => ratio(x) - ratio(y))
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]
+  if (median === undefined) throw new Error('no run to report')
+  return median
 }
 
 export interface Environment {
@@ -56,25 +74,26 @@ export function formatReport(env: Environment, results: SizeResult[]): string {
     '',
     ...growth(results),
     '',
+    ...repeats(results),
     ...targets(results),
     '',
     'Where (b) spends its time (statements seen in pg_stat_activity, 100 ms poll):',
     ...results.map((r) => `  ${count.format(r.rows)} rows: ` +
-      r.phases.map((p) => `${p.name} ${fixed(p.seconds, 1)} s`).join(' · ')),
+      r.median.phases.map((p) => `${p.name} ${fixed(p.seconds, 1)} s`).join(' · ')),
     '',
     `CPU time of (b), all threads (on ${env.cpus} cores, elapsed time is at least the ` +
       `total over ${env.cpus}):`,
     ...results.map((r) => `  ${count.format(r.rows)} rows: ${cpuLine(r)}`),
     '',
     'Columns as typed by (b):',
-    `  ${results[0]?.types.join(', ') ?? 'none'}`
+    `  ${results[0]?.median.types.join(', ') ?? 'none'}`
   ]
   return lines.join('\n') + '\n'
 }
 
 function cpuLine(r: SizeResult): string {
   const seconds = (s: number | null) => (s === null ? 'n/a' : `${fixed(s, 2)} s`)
-  const { service, postgres } = r.cpu
+  const { service, postgres } = r.median.cpu
   const total = service === null || postgres === null ? null : service + postgres
   return `service ${seconds(service)} · PostgreSQL (the COPY's process) ${seconds(postgres)}` +
     ` · total ${seconds(total)}`
@@ -84,15 +103,15 @@ function table(results: SizeResult[]): string[] {
   const header = [
     'rows', 'MB', '(a) s', '(b) s', 'b/a', 'rows/s (b)', 'RSS start MB', 'RSS peak MB'
   ]
-  const rows = results.map((r) => [
-    count.format(r.rows),
-    fixed(mb(r.bytes), 1),
-    fixed(r.baselineSeconds, 2),
-    fixed(r.serviceSeconds, 2),
-    fixed(r.serviceSeconds / r.baselineSeconds, 2),
-    count.format(Math.round(r.rows / r.serviceSeconds)),
-    optional(rssMb(r.startRssKb)),
-    optional(rssMb(r.peakRssKb))
+  const rows = results.map(({ rows, bytes, median }) => [
+    count.format(rows),
+    fixed(mb(bytes), 1),
+    fixed(median.baselineSeconds, 2),
+    fixed(median.serviceSeconds, 2),
+    fixed(ratio(median), 2),
+    count.format(Math.round(rows / median.serviceSeconds)),
+    optional(rssMb(median.startRssKb)),
+    optional(rssMb(median.peakRssKb))
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ')
@@ -102,30 +121,45 @@ function table(results: SizeResult[]): string[] {
 // Seconds per million rows at each size: flat numbers mean linear time.
 function growth(results: SizeResult[]): string[] {
   const perMillion = (seconds: number, rows: number) => fixed(seconds / (rows / 1e6), 2)
-  const series = (pick: (r: SizeResult) => number) =>
-    results.map((r) => `${perMillion(pick(r), r.rows)} s @${short(r.rows)}`).join(' · ')
+  const series = (pick: (run: RunResult) => number) =>
+    results.map((r) => `${perMillion(pick(r.median), r.rows)} s @${short(r.rows)}`).join(' · ')
   return [
     'Time per million rows (flat = linear):',
-    `  (a) ${series((r) => r.baselineSeconds)}`,
-    `  (b) ${series((r) => r.serviceSeconds)}`
+    `  (a) ${series((run) => run.baselineSeconds)}`,
+    `  (b) ${series((run) => run.serviceSeconds)}`
+  ]
+}
+
+// Every pair of a size run more than once, in the order they ran.
+function repeats(results: SizeResult[]): string[] {
+  const repeated = results.filter((r) => r.runs.length > 1)
+  if (repeated.length === 0) return []
+  const run = (r: RunResult) => `${fixed(r.baselineSeconds, 2)}/${fixed(r.serviceSeconds, 2)} s ` +
+    `${fixed(ratio(r), 2)} ${optional(rssMb(r.peakRssKb))} MB`
+  return [
+    'Runs alternated, (a)/(b) seconds, b/a and peak RSS (the table shows the median b/a):',
+    ...repeated.map((r) => `  ${count.format(r.rows)} rows: ${r.runs.map(run).join(' · ')}`),
+    ''
   ]
 }
 
 function targets(results: SizeResult[]): string[] {
   const atTarget = results.find((r) => r.rows === RATIO_TARGET_ROWS)
-  const ratio = atTarget === undefined
+  const measured = atTarget === undefined
     ? `not measured (run with --rows ${RATIO_TARGET_ROWS})`
-    : verdict(atTarget.serviceSeconds / atTarget.baselineSeconds, RATIO_TARGET, 2)
+    : verdict(ratio(atTarget.median), RATIO_TARGET, 2)
 
+  // Memory is a limit, not a typical figure: the highest of every run.
   const peaks = results.map((r) => {
-    const peak = rssMb(r.peakRssKb)
+    const known = r.runs.flatMap((run) => (run.peakRssKb === null ? [] : [run.peakRssKb]))
+    const peak = known.length === 0 ? null : rssMb(Math.max(...known))
     return peak === null
       ? `unknown @${short(r.rows)}`
       : `${verdict(peak, PEAK_TARGET_MB, 0, true)} @${short(r.rows)}`
   })
   return [
     'Targets (reported, not enforced):',
-    `  b/a ≤ ${RATIO_TARGET} at ${count.format(RATIO_TARGET_ROWS)} rows: ${ratio}`,
+    `  b/a ≤ ${RATIO_TARGET} at ${count.format(RATIO_TARGET_ROWS)} rows: ${measured}`,
     `  service peak RSS < ${PEAK_TARGET_MB} MB at every size: ${peaks.join(' · ')}`
   ]
 }
