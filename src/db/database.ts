@@ -1,7 +1,11 @@
-import { Kysely, PostgresDialect } from 'kysely'
+import {
+  Kysely, PostgresDialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient,
+  type PostgresQueryResult
+} from 'kysely'
 import pg from 'pg'
 
 import type { Database } from './schema.js'
+import { isDatabaseGone } from './unavailable.js'
 
 // Dates and exact numbers come back as the text PostgreSQL sends: a `date` turned
 // into a JavaScript Date would shift with the server's time zone, and `numeric`
@@ -28,6 +32,43 @@ export function connect(connectionString: string, max = 10): DatabaseHandle {
   // process. The query under way, or the next, fails and is answered 503.
   pool.on('connect', (client) => client.on('error', () => undefined))
 
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingEnded(pool) }) })
   return { db, pool, destroy: () => db.destroy() }
+}
+
+// Kysely gives a client back to the pool after any error. One whose session the
+// server has just ended (a restart, pg_terminate_backend: a FATAL error answers
+// its query) still looks usable to node-postgres until the socket's close is
+// read, which comes after the next query is queued on it: the pool would hand
+// it out again, and that query would fail too. Such a client is destroyed, so a
+// query tried again (a failed load's record, ingest.service.ts) gets a live one.
+function discardingEnded(pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => new SessionClient(await pool.connect()),
+    end: () => pool.end()
+  }
+}
+
+class SessionClient implements PostgresPoolClient {
+  #ended = false
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  query<R>(sql: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>>
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>
+  query<R>(
+    sql: string | PostgresCursor<R>,
+    parameters: readonly unknown[] = []
+  ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    // No cursor is configured (see connect): Kysely sends SQL text only.
+    if (typeof sql !== 'string') throw new Error('query cursors are not configured')
+    return this.client.query(sql, [...parameters]).catch((error: unknown) => {
+      this.#ended ||= isDatabaseGone(error)
+      throw error
+    }) as Promise<PostgresQueryResult<R>>
+  }
+
+  release(destroy?: boolean): void {
+    this.client.release(this.#ended || destroy)
+  }
 }

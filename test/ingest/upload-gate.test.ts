@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process'
-import { promises as fs } from 'node:fs'
 import http from 'node:http'
-import os from 'node:os'
-import path from 'node:path'
-import { promisify } from 'node:util'
+import type { Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 
+import pg from 'pg'
 import t from 'tap'
 
 import { buildTestApp } from '../helpers/app.js'
@@ -12,7 +10,7 @@ import {
   caller, createDataset, createResource, listen, openUpload, revisionRecorded, upload
 } from '../helpers/http.js'
 
-const run = promisify(execFile)
+const BOUNDARY = '----ouverture'
 
 t.test('past MAX_UPLOADS_IN_PROGRESS an upload is refused at once, with when to retry',
   async (t) => {
@@ -77,29 +75,65 @@ t.test('a form that never reaches its file does not keep its place for ever', as
   t.equal(after.status, 201, 'the next upload is taken')
 })
 
-t.test('a form whose connection closes before its file gives its place back', async (t) => {
-  const { app, adminToken } = await buildTestApp(t, { MAX_UPLOADS_IN_PROGRESS: '2' })
-  const editor = caller(app, adminToken)
-  const resource = await createResource(editor, await createDataset(editor))
-  const port = await listen(app)
+// A multipart POST sending its headers and a text field; the file part would
+// come later.
+function openForm(port: number, resourceId: string, token: string) {
+  const form = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: `/api/v1/resources/${resourceId}/data`,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+      'content-length': 100_000
+    }
+  })
+  form.on('error', () => undefined)
+  form.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nbudget\r\n`)
+  return form
+}
 
-  // As a script's curl -F that gives up at once on a large file: curl asks for the
-  // go-ahead (Expect: 100-continue), and closes before the form is read.
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-form-'))
-  t.teardown(() => fs.rm(dir, { recursive: true, force: true }))
-  const large = path.join(dir, 'large.csv')
-  await fs.truncate(await fs.writeFile(large, '').then(() => large), 100_000_000)
-  const url = `http://127.0.0.1:${port}/api/v1/resources/${resource}/data`
-  for (let i = 0; i < 10; i++) {
-    await run('curl', ['-s', '-o', '/dev/null', '--max-time', '0.01', '-F', `file=@${large}`,
-      '-H', `Authorization: Bearer ${adminToken}`, url]).catch(() => undefined)
-  }
+t.test('a form whose connection closes before its route reads it gives its place back',
+  async (t) => {
+    // The stall timer, far off, is not what frees the places.
+    const { app, adminToken, databaseUrl } = await buildTestApp(t,
+      { MAX_UPLOADS_IN_PROGRESS: '2', UPLOAD_IDLE_SECONDS: '10' })
+    const editor = caller(app, adminToken)
+    const resource = await createResource(editor, await createDataset(editor))
+    const port = await listen(app)
+    const admin = new pg.Client({ connectionString: databaseUrl })
+    await admin.connect()
+    t.teardown(() => admin.end())
+    // The server's side of each connection, and when the server saw it close.
+    const closed: Array<Promise<void>> = []
+    app.server.on('connection', (socket: Socket) => {
+      closed.push(new Promise((resolve) => socket.once('close', () => resolve())))
+    })
+    const count = async (query: string) => (await admin.query(query)).rowCount
 
-  // The server sees each close as it comes; the places are free once it has.
-  let status = 0
-  for (let i = 0; i < 100 && status !== 201; i++) {
-    status = (await upload(editor, resource, 'n;libelle\n1;un\n')).status
-    if (status !== 201) await new Promise((resolve) => setTimeout(resolve, 30))
-  }
-  t.equal(status, 201, 'the next upload is taken')
-})
+    // Two forms whose routes wait to read their resource: pg_locks, as it is now
+    // (pg_stat_activity stays as first read within a transaction).
+    await admin.query('begin')
+    await admin.query('lock table resource in access exclusive mode')
+    const forms = [openForm(port, resource, adminToken), openForm(port, resource, adminToken)]
+    const waiting = `select 1 from pg_locks where not granted
+      and pg_backend_pid() = any(pg_blocking_pids(pid))`
+    for (let i = 0; i < 500 && await count(waiting) !== 2; i++) await sleep(10)
+    t.equal(await count(waiting), 2, 'both routes wait for their resource')
+
+    // Their connections close meanwhile, before the file part: once the server has
+    // seen it, the routes go on, each takes a place, and the multipart reader
+    // meets a request already closed (it never settles on one).
+    for (const form of forms) form.destroy()
+    await Promise.all(closed)
+    await admin.query('rollback')
+
+    // Their resource read, the routes decide at once; this upload's own queries
+    // (token, resource) come back after theirs.
+    const reading = `select 1 from pg_stat_activity where datname = current_database()
+      and state = 'active' and pid <> pg_backend_pid()`
+    for (let i = 0; i < 500 && await count(reading) !== 0; i++) await sleep(10)
+    const after = await upload(editor, resource, 'n;libelle\n1;un\n')
+    t.equal(after.status, 201, 'the next upload is taken')
+  })
