@@ -28,12 +28,15 @@ export class FileStore {
   // Streams `body` to disk while counting it, and passes every chunk to
   // `inspect` on the way (hash, encoding, parser): one pass, constant memory.
   // When `inspect` returns a promise (something behind), the upload waits.
+  // Aborting `signal` fails the write with its reason.
   async write(
     key: string,
     body: Readable,
     maxBytes: number,
-    inspect: (chunk: Buffer) => Promise<void> | undefined
+    inspect: (chunk: Buffer) => Promise<void> | undefined,
+    signal?: AbortSignal
   ): Promise<{ key: string; size: number }> {
+    signal?.throwIfAborted()
     let size = 0
 
     const meter = new Transform({
@@ -49,6 +52,11 @@ export class FileStore {
       }
     })
 
+    // The meter is failed, not the body: pipeline() then ends an HTTP request
+    // without closing its socket, which can still carry an answer.
+    const abort = () => meter.destroy(signal?.reason as Error)
+    signal?.addEventListener('abort', abort, { once: true })
+
     const final = this.path(key)
     const partial = `${final}.partial`
     try {
@@ -57,6 +65,8 @@ export class FileStore {
     } catch (error) {
       await fs.rm(partial, { force: true })
       throw asUploadProblem(error)
+    } finally {
+      signal?.removeEventListener('abort', abort)
     }
 
     return { key, size }

@@ -25,8 +25,10 @@ interface ReceiveInput {
 
 // The body to disk, hashed, counted and its encoding decided over every byte.
 // `tap` sees every chunk on the way, and may hold the upload back. A sender
-// silent for `idleMs` is cut off: an upload loaded early holds a database
+// silent for `idleMs` is given up: an upload loaded early holds a database
 // connection meanwhile. Time spent waiting for our own parser does not count.
+// The write is stopped, not the body: an HTTP request's socket then stays open
+// for the 408 that tells the sender.
 export async function receive(
   input: ReceiveInput,
   progress: Progress,
@@ -34,10 +36,11 @@ export async function receive(
 ): Promise<Received> {
   const inspector = new ByteInspector()
   const { db, files, maxBytes, revisionId, body } = input
+  const stall = new AbortController()
   const idle = new IdleTimer(input.idleMs, () => {
     const seconds = Math.round(input.idleMs / 1000)
-    body.destroy(new AppError('UPLOAD_STALLED',
-      `Nothing arrived for ${seconds} s; the upload was given up and nothing was changed.`))
+    stall.abort(new AppError('UPLOAD_STALLED',
+      `Nothing arrived for ${seconds} s: the upload was given up and nothing was kept.`))
   })
 
   let stored: StoredFile
@@ -50,7 +53,7 @@ export async function receive(
       if (waiting === undefined) idle.start()
       else waiting.then(() => idle.start(), () => idle.start())
       return waiting
-    })
+    }, stall.signal)
     const inspected = await inspector.finish()
     stored = { ...written, sha256: inspected.sha256 }
     detected = inspected.detected

@@ -18,6 +18,7 @@ import { type IngestDeps, ingestUpload } from './ingest.service.js'
 import type { LoadSlots } from './load-slots.js'
 import { findRevision } from './revision.queries.js'
 import { toRevisionView } from './revision.view.js'
+import { FORM_FIELDS, formLimits, longestForm } from './upload-form.js'
 import { UploadGate } from './upload-gate.js'
 import { forcedSettings, uploadQuery } from './upload-options.js'
 
@@ -31,7 +32,7 @@ export interface UploadOptions {
 
 const tags = ['resources']
 const revision = { $ref: 'Revision#' } as const
-const uploadResponses = { 201: revision, ...problems(400, 401, 403, 404, 413, 415, 422, 503) }
+const uploadResponses = { 201: revision, ...problems(400, 401, 403, 404, 408, 413, 415, 422, 503) }
 
 export default async function uploadRoutes(app: FastifyInstance, opts: UploadOptions) {
   const api = app.withTypeProvider<SchemaTypes>()
@@ -40,7 +41,16 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
   // The body is never parsed or buffered here: the handlers stream it to disk.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null))
-  await app.register(multipart, { limits: { files: 1, fileSize: config.MAX_UPLOAD_BYTES + 1 } })
+  await app.register(multipart, { limits: formLimits(config.MAX_UPLOAD_BYTES) })
+
+  // A stalled sender is told so, and its connection is closed once it has the
+  // answer (Node does so after `Connection: close`): the rest of its body, if it
+  // ever comes, is not wanted.
+  app.addHook('onError', async (_request, reply, error) => {
+    if (error instanceof AppError && error.code === 'UPLOAD_STALLED') {
+      reply.header('connection', 'close')
+    }
+  })
 
   const deps: IngestDeps = {
     db,
@@ -125,6 +135,13 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
     if (!request.isMultipart()) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data, or use PUT.')
     }
+    // As with PUT, a form announced longer than any whose file fits is refused
+    // before it is read (see upload-form.ts); one without a length is counted
+    // as its file streams.
+    const longest = longestForm(config.MAX_UPLOAD_BYTES, request.headers['content-type'] ?? '')
+    if (Number(request.headers['content-length']) > longest) {
+      throw uploadTooLarge(config.MAX_UPLOAD_BYTES)
+    }
 
     const id = await gate.admit(reply, async () => {
       const part = await firstFile(request, deps.limits.uploadIdleMs)
@@ -171,10 +188,11 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
 }
 
 // The form's first file. The fields before it are small: a sender that has not
-// reached the file after UPLOAD_IDLE_SECONDS is cut off as a stalled upload,
-// and one whose connection closes first is given up; either would otherwise
-// hold its place among the uploads in progress for ever (the multipart reader
-// never settles on a closed request).
+// reached the file after UPLOAD_IDLE_SECONDS is given up as a stalled upload
+// (answered 408, then its connection closed), and one whose connection closes
+// first is given up too; either would otherwise hold its place among the
+// uploads in progress for ever (the multipart reader never settles on a closed
+// request).
 async function firstFile(request: FastifyRequest, idleMs: number) {
   const { socket } = request.raw
   let timer: NodeJS.Timeout | undefined
@@ -183,8 +201,7 @@ async function firstFile(request: FastifyRequest, idleMs: number) {
     const fail = (error: AppError) => reject(error)
     timer = setTimeout(() => {
       fail(new AppError('UPLOAD_STALLED', `The form's file did not start within ` +
-        `${Math.round(idleMs / 1000)} s; the upload was given up.`))
-      request.raw.destroy()
+        `${Math.round(idleMs / 1000)} s: the upload was given up and nothing was kept.`))
     }, idleMs)
     onClose = () => fail(new AppError('BODY_INVALID',
       'The connection closed before the form\'s file arrived.'))
@@ -198,6 +215,11 @@ async function firstFile(request: FastifyRequest, idleMs: number) {
     return await Promise.race([request.file(), givenUp])
   } catch (error) {
     if (error instanceof AppError) throw error
+    const code = (error as { code?: unknown } | null)?.code
+    if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
+      throw new AppError('BODY_INVALID',
+        `The form has more than ${FORM_FIELDS} fields before its file.`, {}, error)
+    }
     throw new AppError('BODY_INVALID', 'The multipart body cannot be read.', {}, error)
   } finally {
     clearTimeout(timer)

@@ -69,14 +69,32 @@ export async function listen(app: FastifyInstance): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0
 }
 
-// A PUT of a resource's data whose body the test writes, and ends, itself.
-export function openUpload(port: number, resourceId: string, token: string) {
+export interface OpenUploadOptions {
+  method?: 'PUT' | 'POST'
+  headers?: http.OutgoingHttpHeaders
+}
+
+// An upload of a resource's data whose body the test writes, and ends, itself: a
+// PUT of CSV unless told otherwise. `closed` settles once its connection is
+// closed; `continued()` tells whether the service said to go ahead (`Expect:
+// 100-continue`).
+export function openUpload(
+  port: number,
+  resourceId: string,
+  token: string,
+  options: OpenUploadOptions = {}
+) {
   const request = http.request({
     host: '127.0.0.1',
     port,
-    method: 'PUT',
+    method: options.method ?? 'PUT',
     path: `/api/v1/resources/${resourceId}/data`,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', ...options.headers }
+  })
+  let continued = false
+  request.once('continue', () => (continued = true))
+  const closed = new Promise<void>((resolve) => {
+    request.once('socket', (socket) => socket.once('close', () => resolve()))
   })
   type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string }
   const answer = new Promise<Answer>((resolve, reject) => {
@@ -87,7 +105,7 @@ export function openUpload(port: number, resourceId: string, token: string) {
     })
     request.on('error', reject)
   })
-  return { request, answer }
+  return { request, answer, closed, continued: () => continued }
 }
 
 // Once an upload to `resourceId` has its revision on record (its request is in).

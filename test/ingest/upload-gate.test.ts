@@ -43,38 +43,6 @@ t.test('past MAX_UPLOADS_IN_PROGRESS an upload is refused at once, with when to 
     t.equal(again.status, 201, 'once the first is done, the next is taken')
   })
 
-t.test('a form that never reaches its file does not keep its place for ever', async (t) => {
-  const { app, adminToken } = await buildTestApp(t,
-    { MAX_UPLOADS_IN_PROGRESS: '1', UPLOAD_IDLE_SECONDS: '1' })
-  const editor = caller(app, adminToken)
-  const datasetId = await createDataset(editor)
-  const resource = await createResource(editor, datasetId)
-  const port = await listen(app)
-
-  // Headers and a first text field, then nothing.
-  const boundary = '----ouverture'
-  const form = http.request({
-    host: '127.0.0.1',
-    port,
-    method: 'POST',
-    path: `/api/v1/resources/${resource}/data`,
-    headers: {
-      authorization: `Bearer ${adminToken}`,
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-      'content-length': 100_000
-    }
-  })
-  const closed = new Promise<void>((resolve) => {
-    form.once('error', () => resolve())
-    form.once('response', () => resolve())
-  })
-  form.write(`--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nbudget\r\n`)
-  await closed
-
-  const after = await upload(editor, resource, 'n;libelle\n1;un\n')
-  t.equal(after.status, 201, 'the next upload is taken')
-})
-
 // A multipart POST sending its headers and a text field; the file part would
 // come later.
 function openForm(port: number, resourceId: string, token: string) {
@@ -93,6 +61,26 @@ function openForm(port: number, resourceId: string, token: string) {
   form.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nbudget\r\n`)
   return form
 }
+
+t.test('a form that never reaches its file does not keep its place for ever', async (t) => {
+  const { app, adminToken } = await buildTestApp(t,
+    { MAX_UPLOADS_IN_PROGRESS: '1', UPLOAD_IDLE_SECONDS: '1' })
+  const editor = caller(app, adminToken)
+  const datasetId = await createDataset(editor)
+  const resource = await createResource(editor, datasetId)
+  const port = await listen(app)
+
+  // Headers and a first text field, then nothing: answered once given up.
+  const form = openForm(port, resource, adminToken)
+  await new Promise<void>((resolve) => {
+    form.once('error', () => resolve())
+    form.once('response', () => resolve())
+  })
+
+  const after = await upload(editor, resource, 'n;libelle\n1;un\n')
+  t.equal(after.status, 201, 'the next upload is taken')
+})
+
 
 t.test('a form whose connection closes before its route reads it gives its place back',
   async (t) => {
