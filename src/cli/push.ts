@@ -6,11 +6,46 @@ import { parseArgs } from 'node:util'
 import { parseJson, problemText, revisionText } from './answer-text.js'
 import { UploadProgress } from './progress.js'
 import { FileReadError, type HttpAnswer, sendFile } from './upload.js'
+import { acceptedValues, FORCED, queryMistake } from './upload-query.js'
 
 // A busy service says when to come back (Retry-After); a script left unattended
 // waits rather than fail, but not forever.
 const MAX_ATTEMPTS = 10
 const MAX_WAIT_SECONDS = 60
+
+// What each forced option sets; the values it takes are read from the
+// service's declaration, so the help cannot drift from what is accepted.
+const FORCED_HELP: Record<(typeof FORCED)[number], [string, string]> = {
+  encoding: ['ENC', 'the encoding'],
+  delimiter: ['SEP', 'the separator'],
+  quote: ['Q', 'the quote'],
+  header: ['BOOL', 'whether the first line is a header'],
+  skip: ['N', 'how many title lines come before the header'],
+  decimal: ['MARK', 'the decimal mark'],
+  null: ['LIST', 'comma-separated null markers (empty for none)']
+}
+
+function forcedHelp(): string {
+  return FORCED.map((name) => {
+    const [argument, what] = FORCED_HELP[name]
+    return helpLines(`      --${name} ${argument}`.padEnd(24), `${what}, ${acceptedValues(name)}`)
+  }).join('')
+}
+
+// The text after the option, wrapped under itself within 80 columns.
+function helpLines(option: string, text: string): string {
+  const lines: string[] = []
+  let line = option
+  for (const word of text.split(' ')) {
+    if (line.length > option.length && line.length + 1 + word.length > 80) {
+      lines.push(line)
+      line = ' '.repeat(option.length) + word
+    } else {
+      line += line.length > option.length ? ` ${word}` : word
+    }
+  }
+  return [...lines, line].map((l) => l + '\n').join('')
+}
 
 export const PUSH_USAGE = `Usage: ouverture push FILE --resource ID [options]
 
@@ -27,15 +62,7 @@ Options:
   -h, --help            show this help
 
 What detection decides can be forced, as the upload's query parameters:
-      --encoding ENC    utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1,
-                        iso-8859-15 or cp850
-      --delimiter SEP   , ; | or tab
-      --quote Q         " or ' or none
-      --header BOOL     true or false: whether the first line is a header
-      --skip N          title lines before the header
-      --decimal MARK    . or ,
-      --null LIST       comma-separated null markers (empty for none)
-
+${forcedHelp()}
 When the service is busy (503 UPLOADS_BUSY) the file is sent again after the
 wait the service asks for, up to ${MAX_ATTEMPTS} attempts in all.
 
@@ -58,9 +85,6 @@ const OPTIONS = {
   null: { type: 'string' }
 } as const
 
-// Passed on as they are: the service checks them and names a bad one.
-const FORCED = ['encoding', 'delimiter', 'quote', 'header', 'skip', 'decimal', 'null'] as const
-
 const DEFAULT_URL = 'http://localhost:3000'
 
 interface PushCommand {
@@ -70,11 +94,16 @@ interface PushCommand {
   token: string
   fileName: string
   json: boolean
-  forced: Array<[string, string]>
+  forced: ReadonlyArray<readonly [string, string]>
 }
 
-// Usage mistakes: told with the usage, exit 2, before anything is sent.
-class UsageError extends Error {}
+// Usage mistakes: told with the usage, exit 2, before anything is sent. A bad
+// value is told in one line that says what the option takes, without the usage.
+class UsageError extends Error {
+  constructor(message: string, readonly withUsage = true) {
+    super(message)
+  }
+}
 
 export async function runPush(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let command: PushCommand | 'help'
@@ -82,7 +111,8 @@ export async function runPush(args: string[], env: NodeJS.ProcessEnv): Promise<n
     command = readCommand(args, env)
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error
-    process.stderr.write(`ouverture push: ${error.message}\n\n${PUSH_USAGE}`)
+    const usage = error instanceof UsageError && !error.withUsage ? '' : `\n${PUSH_USAGE}`
+    process.stderr.write(`ouverture push: ${error.message}\n${usage}`)
     return 2
   }
   if (command === 'help') {
@@ -107,6 +137,16 @@ function readCommand(args: string[], env: NodeJS.ProcessEnv): PushCommand | 'hel
   const token = values.token || env.OUVERTURE_TOKEN || ''
   if (token === '') throw new UsageError('no token: set OUVERTURE_TOKEN (or give --token).')
 
+  const forced = FORCED.flatMap((name) => {
+    const value = values[name]
+    return value === undefined ? [] : [[name, value] as const]
+  })
+  const named = values.filename ? [['filename', values.filename] as const] : []
+  for (const [name, value] of [...named, ...forced]) {
+    const mistake = queryMistake(name, value)
+    if (mistake !== null) throw new UsageError(mistake, false)
+  }
+
   return {
     file,
     resource: values.resource,
@@ -114,10 +154,7 @@ function readCommand(args: string[], env: NodeJS.ProcessEnv): PushCommand | 'hel
     token,
     fileName: values.filename || path.basename(file),
     json: values.json === true,
-    forced: FORCED.flatMap((name) => {
-      const value = values[name]
-      return value === undefined ? [] : [[name, value] as [string, string]]
-    })
+    forced
   }
 }
 

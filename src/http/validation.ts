@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv'
+import { Ajv, type ErrorObject } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance, FastifySchema } from 'fastify'
 
@@ -7,8 +7,12 @@ import { AppError } from './errors.js'
 // Query strings are all text, and a repeated parameter arrives as an array:
 // they are coerced to the types their schema declares. JSON bodies are typed
 // already: `{"title": 123}` or `{"role": ["admin"]}` is an error, not a string.
+export const TEXT_AJV_OPTIONS = {
+  coerceTypes: 'array', useDefaults: true, allErrors: false
+} as const
+
 export function registerValidation(app: FastifyInstance): void {
-  const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: false })
+  const coercing = new Ajv(TEXT_AJV_OPTIONS)
   const strict = new Ajv({ coerceTypes: false, useDefaults: true, allErrors: false })
   for (const ajv of [coercing, strict]) {
     addFormats.default(ajv)
@@ -16,8 +20,12 @@ export function registerValidation(app: FastifyInstance): void {
   }
 
   app.setValidatorCompiler(({ schema, httpPart }) => {
-    const ajv = httpPart === 'body' ? strict : coercing
-    return ajv.compile(schema as FastifySchema & object)
+    if (httpPart === 'body') return strict.compile(schema as FastifySchema & object)
+    const validate = textValidator(coercing, schema)
+    return (data: unknown) => {
+      const errors = validate(data)
+      return errors === null ? true : { error: errors }
+    }
   })
 
   // PostgreSQL text cannot hold NUL; a NUL anywhere in a request's fields is
@@ -33,6 +41,47 @@ export function registerValidation(app: FastifyInstance): void {
       }
     }
   })
+}
+
+// Checks text fields (a query string, path parameters) against an object schema,
+// coercing them in place; null when they are valid, else what is wrong. Exported
+// for the command-line client, which checks its options as the service will.
+export function textValidator(ajv: Ajv, schema: object): (data: unknown) => ErrorObject[] | null {
+  const validate = ajv.compile(schema)
+  const integers = integerProperties(schema)
+  return (data) => {
+    const name = integers.find((n) => !writtenInDigits(fieldOf(data, n)))
+    if (name !== undefined) {
+      return [{
+        instancePath: `/${name}`,
+        schemaPath: `#/properties/${name}/type`,
+        keyword: 'type',
+        params: { type: 'integer' },
+        message: 'must be an integer written in digits'
+      }]
+    }
+    return validate(data) ? null : validate.errors ?? []
+  }
+}
+
+// Ajv coerces any text JavaScript reads as a number: "1.0", "1e1", "0x10" and
+// " 7" would all pass as integers. An integer in a URL is written in digits,
+// so the text of a declared integer is checked before it is coerced.
+function integerProperties(schema: object): string[] {
+  const { properties } = schema as { properties?: Record<string, { type?: unknown }> }
+  return Object.entries(properties ?? {})
+    .filter(([, property]) => property.type === 'integer')
+    .map(([name]) => name)
+}
+
+function writtenInDigits(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(writtenInDigits)
+  return typeof value !== 'string' || /^-?[0-9]+$/.test(value)
+}
+
+function fieldOf(data: unknown, name: string): unknown {
+  return typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[name]
+    : undefined
 }
 
 function nulPath(value: unknown, path = ''): string | null {

@@ -126,6 +126,15 @@ t.test('datasets', async (t) => {
     t.equal(role.status, 400)
   })
 
+  t.test('a number in the query is written in digits', async (t) => {
+    t.equal((await anonymous.get('/api/v1/datasets?limit=10')).status, 200)
+    for (const limit of ['10.0', '1e1', '0xa', '%2010']) {
+      const res = await anonymous.get(`/api/v1/datasets?limit=${limit}`)
+      t.equal(res.status, 400, limit)
+      t.equal(res.json().code, 'VALIDATION_FAILED')
+    }
+  })
+
   t.test('forged list cursors with impossible timestamps are a 400', async (t) => {
     const id = '00000000-0000-4000-8000-000000000000'
     const forged = ['2024-99-99 99:99:99+00', '0000-01-01 00:00:00+00', '2024-01-01 00:00:00+99']

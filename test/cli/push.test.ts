@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { promises as fs } from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -150,7 +151,7 @@ t.test('ouverture push', async (t) => {
     t.match(run.stdout, /^may contain personal data, in: courriel$/m)
   })
 
-  t.test('what detection decides can be forced, and a bad setting is named', async (t) => {
+  t.test('what detection decides can be forced, as the service names it', async (t) => {
     const rates = path.join(dir, 'taux.csv')
     await fs.writeFile(rates, 'nom;taux\na;1,5\nb;2,5\n')
     const forced = await cli(['push', rates, '-r', resource.id, '--decimal', '.', '--json'], env)
@@ -162,9 +163,12 @@ t.test('ouverture push', async (t) => {
     t.same(revision.columns.map((c) => c.type), ['text', 'text'], 'commas are not decimals then')
     t.same(revision.report.forced, { decimal: '.' })
 
-    const bad = await cli(['push', rates, '-r', resource.id, '--encoding', 'klingon'], env)
-    t.equal(bad.code, 1)
-    t.match(bad.stderr, /VALIDATION_FAILED[\s\S]*encoding/)
+    const names = await cli(['push', rates, '-r', resource.id, '--delimiter', 'semicolon',
+      '--quote', 'none', '--header', 'true', '--skip', '0', '--null', '', '--json'], env)
+    t.equal(names.code, 0, names.stderr)
+    const taken = { delimiter: ';', quote: null, header: true, preamble: 0, nullMarkers: [] }
+    t.match(JSON.parse(names.stdout), { report: { forced: taken } },
+      'every value the pusher lets through, the service takes')
   })
 
   t.test('a missing file is named, and nothing is sent', async (t) => {
@@ -200,6 +204,60 @@ t.test('ouverture push', async (t) => {
     t.equal(top.code, 0)
     t.match(top.stdout, /push FILE --resource ID/)
   })
+})
+
+// Where the pusher would send the file: a listener that counts connections and
+// answers none, to show that a usage mistake is told before one is opened.
+async function countingListener(t: Teardown) {
+  const listener = { url: '', connections: 0 }
+  const server = net.createServer((socket) => {
+    listener.connections++
+    socket.destroy()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const address = server.address() as net.AddressInfo
+  listener.url = `http://127.0.0.1:${address.port}`
+  return listener
+}
+
+t.test('a bad forced value exits 2, in one line, before any connection', async (t) => {
+  const listener = await countingListener(t)
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-cli-'))
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }))
+  const file = path.join(dir, 'taux.csv')
+  await fs.writeFile(file, 'nom;taux\na;1,5\n')
+  const env = { OUVERTURE_URL: listener.url, OUVERTURE_TOKEN: 'a-token' }
+
+  const mistakes: Array<[string[], string]> = [
+    [['--skip', '1.0'], '--skip takes a whole number from 0 to 100 (got "1.0")'],
+    [['--skip=-3'], '--skip takes a whole number from 0 to 100 (got "-3")'],
+    [['--skip', '101'], '--skip takes a whole number from 0 to 100 (got "101")'],
+    [['--decimal', 'x'], '--decimal takes one of: . , (got "x")'],
+    [['--header', 'maybe'], '--header takes true or false (got "maybe")'],
+    [['--encoding', 'klingon'], '--encoding takes one of: utf-8 utf-16le utf-16be ' +
+      'windows-1252 iso-8859-1 iso-8859-15 cp850 (got "klingon")'],
+    [['--delimiter', 'ab'], '--delimiter takes one of: , ; | tab comma semicolon pipe ' +
+      '(got "ab")'],
+    [['--quote', '`'], '--quote takes one of: " \' none (got "`")'],
+    [['--null', 'NA,,-'], '--null: a null marker cannot be empty: empty cells are always ' +
+      'null (got "NA,,-")'],
+    [['--filename', 'x'.repeat(256)], `--filename takes text of 1 to 255 characters ` +
+      `(got "${'x'.repeat(256)}")`]
+  ]
+  for (const [options, message] of mistakes) {
+    const run = await cli(['push', file, '-r', 'some-resource', ...options], env)
+    t.equal(run.code, 2, options.join(' ').slice(0, 40))
+    t.equal(run.stderr, `ouverture push: ${message}\n`)
+    t.equal(run.stdout, '')
+  }
+
+  // parseArgs takes a value that starts with a dash for a forgotten one.
+  const dashed = await cli(['push', file, '-r', 'some-resource', '--skip', '-3'], env)
+  t.equal(dashed.code, 2)
+  t.match(dashed.stderr, /'--skip' argument is ambiguous[\s\S]*--skip=-XYZ/)
+
+  t.equal(listener.connections, 0, 'the service was never reached')
 })
 
 t.test('a busy service is waited for, as it asks, then the file loads', async (t) => {

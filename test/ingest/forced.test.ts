@@ -110,9 +110,22 @@ t.test('forced settings', async (t) => {
 
   t.test('bad forced values are a 400', async (t) => {
     for (const query of ['encoding=ebcdic', 'delimiter=x', 'header=maybe', 'null=a,,b',
-      'skip=-1', 'skip=x']) {
+      'skip=-1', 'skip=x', 'skip=101', 'header=1']) {
       const { res } = await put(query, 'a\n1\n')
       t.equal(res.status, 400, query)
+    }
+  })
+
+  // JavaScript reads all of these as numbers, and the validator coerced them so.
+  t.test('a number of title lines is written in digits', async (t) => {
+    for (const query of ['skip=1.0', 'skip=1e1', 'skip=0x1', 'skip=+1', 'skip=%201']) {
+      const { res } = await put(query, 'a\n1\n')
+      t.equal(res.status, 400, query)
+      t.match(res.headers['content-type'], /^application\/problem\+json/)
+      t.match(res.json(), {
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: 'querystring/skip', message: 'must be an integer written in digits' }]
+      })
     }
   })
 })
