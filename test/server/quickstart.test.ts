@@ -21,6 +21,10 @@ function quickStartScript(baseUrl: string): string {
   return script.replace(/^BASE=.*$/m, `BASE=${baseUrl}`)
 }
 
+// Starts of the embedded PostgreSQL (the first creates its cluster) take most of
+// this file's time, which a loaded machine can stretch past .taprc's two minutes.
+t.setTimeout(300_000)
+
 t.test('the README quick start works on the embedded PostgreSQL, and data survives a restart',
   async (t) => {
     const env = await embeddedEnv(t, 'quickstart')

@@ -75,6 +75,10 @@ function trickle(service: Service, token: string, resource: string) {
   return cut
 }
 
+// Starts of the embedded PostgreSQL (the first creates its cluster) take most of
+// this file's time, which a loaded machine can stretch past .taprc's two minutes.
+t.setTimeout(300_000)
+
 t.test('SIGTERM lets an upload under way finish; past the grace period it is cut and recorded',
   async (t) => {
     const env = await embeddedEnv(t, 'shutdown')

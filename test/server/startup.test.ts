@@ -41,6 +41,10 @@ async function waitFor(service: Launched, text: string): Promise<void> {
   throw new Error(`the service never said "${text}":\n${service.output()}`)
 }
 
+// Starts of the embedded PostgreSQL (the first creates its cluster) take most of
+// this file's time, which a loaded machine can stretch past .taprc's two minutes.
+t.setTimeout(300_000)
+
 t.test('a start that fails or is stopped stops the embedded PostgreSQL it started',
   async (t) => {
     const env = await embeddedEnv(t, 'startup')
