@@ -84,6 +84,16 @@ export function adminTokenFrom(output: string): string | undefined {
   return /^(eyJ[\w-]+\.[\w-]+\.[\w-]+)$/m.exec(output)?.[1]
 }
 
+// Tests of a service on its embedded PostgreSQL run it the same way whatever
+// DATABASE_URL says: in the suite's run against an external server (DATABASE_URL
+// set, as .ci/run's second pass) they would only repeat the first run. Their
+// `skip` option: the reason, or false.
+export function embeddedRunOnly(): string | false {
+  const external = (process.env.DATABASE_URL ?? '') !== ''
+  return external ? 'runs on the embedded PostgreSQL: covered by `npm test` without ' +
+    'DATABASE_URL' : false
+}
+
 // The environment of a service on the embedded PostgreSQL: a data folder (removed
 // at teardown) and a port of its own.
 export async function embeddedEnv(

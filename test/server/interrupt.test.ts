@@ -4,13 +4,13 @@ import path from 'node:path'
 
 import t from 'tap'
 
-import { adminTokenFrom, embeddedEnv, startService } from '../helpers/process.js'
+import { adminTokenFrom, embeddedEnv, embeddedRunOnly, startService } from '../helpers/process.js'
 
 // Ctrl-C in a terminal signals the whole process group: the embedded PostgreSQL
 // stops at once, beside the service. Uploads under way cannot finish then; they
 // must fail as retryable (503), and the service must still exit.
 t.test('Ctrl-C reaching PostgreSQL too: the upload is a 503, and the service exits',
-  async (t) => {
+  { skip: embeddedRunOnly() }, async (t) => {
     const env = await embeddedEnv(t, 'interrupt')
     const service = await startService(env)
     t.teardown(async () => {

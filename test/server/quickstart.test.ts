@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 
 import t from 'tap'
 
-import { adminTokenFrom, embeddedEnv, startService } from '../helpers/process.js'
+import { adminTokenFrom, embeddedEnv, embeddedRunOnly, startService } from '../helpers/process.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const run = promisify(execFile)
@@ -26,7 +26,7 @@ function quickStartScript(baseUrl: string): string {
 t.setTimeout(300_000)
 
 t.test('the README quick start works on the embedded PostgreSQL, and data survives a restart',
-  async (t) => {
+  { skip: embeddedRunOnly() }, async (t) => {
     const env = await embeddedEnv(t, 'quickstart')
 
     const first = await startService(env)

@@ -3,7 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import t from 'tap'
 
-import { adminTokenFrom, embeddedEnv, type Service, startService } from '../helpers/process.js'
+import {
+  adminTokenFrom, embeddedEnv, embeddedRunOnly, type Service, startService
+} from '../helpers/process.js'
 
 // Stopping the service (a deploy, `docker stop`) must not cost the upload a town's
 // script is sending: on the embedded PostgreSQL, which the service stops last.
@@ -80,7 +82,7 @@ function trickle(service: Service, token: string, resource: string) {
 t.setTimeout(300_000)
 
 t.test('SIGTERM lets an upload under way finish; past the grace period it is cut and recorded',
-  async (t) => {
+  { skip: embeddedRunOnly() }, async (t) => {
     const env = await embeddedEnv(t, 'shutdown')
 
     let service = await startService(env)

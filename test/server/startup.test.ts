@@ -5,7 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import t from 'tap'
 
-import { embeddedEnv, freePort, type Launched, launchService } from '../helpers/process.js'
+import {
+  embeddedEnv, embeddedRunOnly, freePort, type Launched, launchService
+} from '../helpers/process.js'
 
 // A start that does not finish (a port already taken, a signal while the embedded
 // PostgreSQL starts) must not leave that PostgreSQL running behind it: the next
@@ -46,7 +48,7 @@ async function waitFor(service: Launched, text: string): Promise<void> {
 t.setTimeout(300_000)
 
 t.test('a start that fails or is stopped stops the embedded PostgreSQL it started',
-  async (t) => {
+  { skip: embeddedRunOnly() }, async (t) => {
     const env = await embeddedEnv(t, 'startup')
     const dataDir = env.DATA_DIR ?? ''
     t.teardown(() => stopLeftover(dataDir))
