@@ -1,6 +1,6 @@
 import path from 'node:path'
 
-import { Ajv } from 'ajv'
+import { Ajv, type ErrorObject } from 'ajv'
 import type { FromSchema } from 'json-schema-to-ts'
 
 // Every setting comes from the environment, so the same build runs on a laptop
@@ -57,6 +57,18 @@ export type Config = Required<Omit<Env, 'DATA_DIR'>> & {
 
 export class ConfigError extends Error {}
 
+// One refused setting, with what it takes: `LOG_LEVEL must be one of: fatal, …`,
+// `MAX_UPLOAD_BYTES must be integer (a number of bytes)`.
+function configMistake(error: ErrorObject): string {
+  const name = error.instancePath.slice(1) || 'config'
+  const allowed = error.params.allowedValues as unknown
+  if (error.keyword === 'enum' && Array.isArray(allowed)) {
+    return `${name} must be one of: ${allowed.join(', ')}`
+  }
+  const bytes = name.endsWith('_BYTES') && error.keyword === 'type' ? ' (a number of bytes)' : ''
+  return `${name} ${error.message ?? 'is not valid'}${bytes}`
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true })
   const validate = ajv.compile<Env>(configSchema)
@@ -70,9 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   if (!validate(raw)) {
-    const details = (validate.errors ?? [])
-      .map((e) => `${e.instancePath.slice(1) || 'config'} ${e.message ?? ''}`)
-      .join('; ')
+    const details = (validate.errors ?? []).map(configMistake).join('; ')
     throw new ConfigError(`invalid configuration: ${details}`)
   }
 
@@ -86,6 +96,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const dataDir = path.resolve(parsed.DATA_DIR)
   const publicUrl = (parsed.PUBLIC_URL || `http://localhost:${parsed.PORT}`).replace(/\/+$/, '')
+  // Every link the API and the catalogue give starts with it: `localhost:3000`
+  // would make IRIs no harvester can follow.
+  if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i.test(publicUrl)) {
+    throw new ConfigError('invalid configuration: PUBLIC_URL must be an http(s) URL such as ' +
+      `https://data.example.fr, not "${parsed.PUBLIC_URL}"`)
+  }
 
   return {
     ...parsed,

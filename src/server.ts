@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, log, { ownSignals: true })
   const loads = new LoadSlots(config.MAX_CONCURRENT_LOADS)
   let app: Awaited<ReturnType<typeof buildApp>> | undefined
+  let tokenPrinted = false
   try {
     going()
     const files = new FileStore(config.filesDir)
@@ -44,7 +45,10 @@ async function main(): Promise<void> {
 
     const signingKey = await loadSigningKey(database.db, config.JWT_SECRET)
     const firstAdmin = await bootstrapOrganization(database.db, signingKey, config.ORG_NAME)
-    if (firstAdmin !== null) printFirstToken(firstAdmin.token, config.ORG_NAME)
+    if (firstAdmin !== null) {
+      printFirstToken(firstAdmin.token, config.ORG_NAME)
+      tokenPrinted = true
+    }
 
     app = await buildApp({ config, db: database.db, pool: database.pool, signingKey, files,
       logger: log, loads })
@@ -52,13 +56,19 @@ async function main(): Promise<void> {
     startParseThread()
     startInspector()
     going()
-    await app.listen({ host: config.HOST, port: config.PORT })
+    await app.listen({ host: config.HOST, port: config.PORT }).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error
+      throw new Error(`port ${config.PORT} on ${config.HOST} is in use: stop what uses it, ` +
+        'or set PORT to a free one', { cause: error })
+    })
   } catch (error) {
     // Whatever stopped the start-up (a signal, a port in use), the database
     // started for it is stopped before the process exits.
     await app?.close()
     await stopParseThreads()
     await database.close()
+    // The organization stays created: the next start will not print its token.
+    if (tokenPrinted) process.stderr.write('The admin token printed above is valid: keep it.\n')
     if (!(error instanceof StoppedDuringStartUp)) throw error
     log.info({ signal: error.message }, 'stopped during start-up')
     process.exit(0)
@@ -118,7 +128,8 @@ function printFirstToken(token: string, org: string): void {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`ouverture failed to start: ${String(error)}\n`)
+  const text = error instanceof Error ? error.message : String(error)
+  process.stderr.write(`ouverture failed to start: ${text}\n`)
   if (error instanceof Error && error.cause instanceof Error) {
     process.stderr.write(`cause: ${error.cause.message}\n`)
   }

@@ -86,6 +86,7 @@ const OPTIONS = {
 } as const
 
 const DEFAULT_URL = 'http://localhost:3000'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 interface PushCommand {
   file: string
@@ -134,6 +135,11 @@ function readCommand(args: string[], env: NodeJS.ProcessEnv): PushCommand | 'hel
   if (values.resource === undefined || values.resource === '') {
     throw new UsageError('which resource? Give --resource ID.')
   }
+  // Resource ids are UUIDs: anything else would be a 400 once the service is reached.
+  if (!UUID.test(values.resource)) {
+    throw new UsageError('--resource takes a resource id, a UUID such as ' +
+      `3f0c2a64-5a7e-4f0b-9a55-0c1d2e3f4a5b (got "${values.resource}")`, false)
+  }
   const token = values.token || env.OUVERTURE_TOKEN || ''
   if (token === '') throw new UsageError('no token: set OUVERTURE_TOKEN (or give --token).')
 
@@ -173,14 +179,20 @@ function serviceUrl(value: string): URL {
 
 // The upload address under the service's base URL, which may carry a path when
 // a reverse proxy serves Ouverture below the root of a site.
-function dataUrl(command: PushCommand): URL {
+function resourceUrl(command: PushCommand, tail: string): URL {
   const base = new URL(command.base)
   if (!base.pathname.endsWith('/')) base.pathname += '/'
-  const url = new URL(`api/v1/resources/${encodeURIComponent(command.resource)}/data`, base)
+  return new URL(`api/v1/resources/${encodeURIComponent(command.resource)}/${tail}`, base)
+}
+
+function dataUrl(command: PushCommand): URL {
+  const url = resourceUrl(command, 'data')
   url.searchParams.set('filename', command.fileName)
   for (const [name, value] of command.forced) url.searchParams.set(name, value)
   return url
 }
+
+const revisionsUrl = (command: PushCommand) => resourceUrl(command, 'revisions').href
 
 async function push(command: PushCommand): Promise<number> {
   for (let attempt = 1; ; attempt++) {
@@ -215,12 +227,14 @@ async function sendOnce(command: PushCommand): Promise<HttpAnswer | number> {
   // Exactly the announced bytes: a file still growing cannot overrun Content-Length.
   const body = handle.createReadStream(size > 0 ? { start: 0, end: size - 1 } : {})
   const progress = new UploadProgress(process.stderr, size)
-  // Once the whole file has been sent the service loads it whatever happens to
-  // this process: an interrupted wait must say so rather than exit silently.
+  // Once the whole file is handed to the network, the service loads it if every
+  // byte reaches it; bytes still on their way when this process ends are lost,
+  // and the upload fails. Which happened only the service can tell.
   const interrupted = () => {
     progress.stop()
-    process.stderr.write('\nouverture push: interrupted after the file was sent; the service ' +
-      'goes on loading it (see the resource\'s revisions)\n')
+    process.stderr.write('\nouverture push: interrupted before the service answered. If ' +
+      'every byte had reached it, it goes on loading the file; if not, the upload fails and ' +
+      `the resource keeps its current data. See ${revisionsUrl(command)}\n`)
     process.exit(130)
   }
   let answer: HttpAnswer

@@ -67,7 +67,13 @@ export async function startEmbedded(
   }
 
   await removeStalePid(dir)
-  await server.start()
+  // The package rejects with no reason (PostgreSQL's own is in its log, at debug
+  // level); a port already taken is by far the most common one.
+  await server.start().catch((error: unknown) => {
+    throw new Error(`the embedded PostgreSQL could not start on port ${port}: if another ` +
+      'program (another Ouverture) uses that port, set EMBEDDED_PG_PORT to a free one; ' +
+      'LOG_LEVEL=debug shows what PostgreSQL said', { cause: error })
+  })
   await createDatabase(server).catch(async (error: unknown) => {
     await stopServer(server)
     throw error

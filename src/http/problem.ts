@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net'
 
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type {
+  FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError
+} from 'fastify'
 
 import { isDatabaseGone } from '../db/unavailable.js'
 import { AppError, ERRORS, type ErrorCode, type ProblemExtras } from './errors.js'
@@ -71,6 +73,19 @@ const BY_STATUS: Record<number, ErrorCode> = {
   431: 'HEADERS_TOO_LARGE'
 }
 
+// Ajv's words, with what it knows and does not say: the values an enum takes,
+// the name of a property that is not expected.
+function validationMessage(v: FastifySchemaValidationError): string {
+  const { allowedValues, additionalProperty } = v.params
+  if (v.keyword === 'enum' && Array.isArray(allowedValues)) {
+    return `must be one of: ${allowedValues.join(', ')}`
+  }
+  if (v.keyword === 'additionalProperties' && typeof additionalProperty === 'string') {
+    return `has no parameter or field "${additionalProperty}"`
+  }
+  return v.message ?? 'is not valid'
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
@@ -81,9 +96,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (error.validation) {
       const errors = error.validation.map((v) => ({
         path: `${error.validationContext ?? ''}${v.instancePath}`,
-        message: v.message ?? 'is not valid'
+        message: validationMessage(v)
       }))
-      return sendProblem(reply, request, 'VALIDATION_FAILED', error.message, { errors })
+      const [first] = errors
+      const detail = first === undefined ? error.message : `${first.path} ${first.message}`
+      return sendProblem(reply, request, 'VALIDATION_FAILED', detail, { errors })
     }
 
     const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code]

@@ -243,17 +243,21 @@ t.test('a bad forced value exits 2, in one line, before any connection', async (
     [['--null', 'NA,,-'], '--null: a null marker cannot be empty: empty cells are always ' +
       'null (got "NA,,-")'],
     [['--filename', 'x'.repeat(256)], `--filename takes text of 1 to 255 characters ` +
-      `(got "${'x'.repeat(256)}")`]
+      `(got "${'x'.repeat(256)}")`],
+    // The last --resource given is the one used.
+    [['-r', 'not-a-uuid'], '--resource takes a resource id, a UUID such as ' +
+      '3f0c2a64-5a7e-4f0b-9a55-0c1d2e3f4a5b (got "not-a-uuid")']
   ]
+  const resource = '0b8f3c2e-1d4a-4e5f-8a9b-7c6d5e4f3a2b'
   for (const [options, message] of mistakes) {
-    const run = await cli(['push', file, '-r', 'some-resource', ...options], env)
+    const run = await cli(['push', file, '-r', resource, ...options], env)
     t.equal(run.code, 2, options.join(' ').slice(0, 40))
     t.equal(run.stderr, `ouverture push: ${message}\n`)
     t.equal(run.stdout, '')
   }
 
   // parseArgs takes a value that starts with a dash for a forgotten one.
-  const dashed = await cli(['push', file, '-r', 'some-resource', '--skip', '-3'], env)
+  const dashed = await cli(['push', file, '-r', resource, '--skip', '-3'], env)
   t.equal(dashed.code, 2)
   t.match(dashed.stderr, /'--skip' argument is ambiguous[\s\S]*--skip=-XYZ/)
 

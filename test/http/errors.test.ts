@@ -114,3 +114,25 @@ t.test('a connection the database terminates while checked out does not end the 
     const res = await app.inject({ method: 'GET', url: '/api/v1/datasets' })
     t.equal(res.statusCode, 200, 'and the service goes on answering')
   })
+
+t.test('a refused parameter is named, with the values it takes', async (t) => {
+  const { app, adminToken } = await buildTestApp(t)
+  const headers = { authorization: `Bearer ${adminToken}` }
+
+  const unknown = await app.inject({ url: '/api/v1/datasets?bogus=1', headers })
+  t.equal(unknown.statusCode, 400)
+  t.match(unknown.json(), {
+    code: 'VALIDATION_FAILED',
+    detail: 'querystring has no parameter or field "bogus"'
+  })
+
+  const role = await app.inject({
+    method: 'POST', url: '/api/v1/tokens', headers, payload: { name: 'x', role: 'superuser' }
+  })
+  t.equal(role.statusCode, 400)
+  t.match(role.json(), {
+    code: 'VALIDATION_FAILED',
+    detail: 'body/role must be one of: admin, publisher, editor, reader',
+    errors: [{ path: 'body/role', message: /^must be one of: / }]
+  })
+})

@@ -64,10 +64,28 @@ t.test('a start that fails or is stopped stops the embedded PostgreSQL it starte
       const code = await service.exited
       if (code !== 1) t.comment(service.output())
       t.equal(code, 1, 'exit status 1')
-      t.match(service.output(), /EADDRINUSE/, 'the reason is given')
+      t.match(service.output(), new RegExp(`port ${port} on 127.0.0.1 is in use: .* set PORT`),
+        'the reason is given, with what to do')
+      t.match(service.output(), /The admin token printed above is valid: keep it/,
+        'the first start\'s token is not lost')
       t.match(service.output(), /embedded postgres started/, 'PostgreSQL had started')
       t.equal(await postgresPid(dataDir), null, 'and is stopped when the service exits')
     })
+
+    t.test('the embedded PostgreSQL\'s port is taken: the message says what to set',
+      async (t) => {
+        const taken = net.createServer()
+        const pgPort = await freePort()
+        await new Promise<void>((resolve) => taken.listen(pgPort, '127.0.0.1', resolve))
+        t.teardown(() => new Promise<void>((resolve) => taken.close(() => resolve())))
+
+        const service = launchService({ ...env, EMBEDDED_PG_PORT: String(pgPort),
+          PORT: String(await freePort()) })
+        t.teardown(() => service.child.kill('SIGKILL'))
+        t.equal(await service.exited, 1, 'exit status 1')
+        t.match(service.output(), new RegExp(`could not start on port ${pgPort}: .* ` +
+          'set EMBEDDED_PG_PORT to a free one'), 'the reason is given, with what to do')
+      })
 
     t.test('SIGTERM once PostgreSQL is up: exit status 0, PostgreSQL stopped', async (t) => {
       const service = launchService({ ...env, PORT: String(await freePort()) })
