@@ -65,6 +65,13 @@ export function revisionText(revision: JsonObject): string {
     [text(c.name), text(c.type), text(c.kind ?? c.semantic_kind, '-'), text(c.label)])
   lines.push(...table([['name', 'type', 'kind', 'label'], ...columnRows]))
 
+  // Why a column is text when its values almost made it a number or a date.
+  const reasons = list(report.columns).flatMap((c) => {
+    const reason = object(c.format).reason
+    return typeof reason === 'string' ? [[text(c.name), reason]] : []
+  })
+  if (reasons.length > 0) lines.push('', 'read as text:', ...table(reasons))
+
   // Said plainly: someone must look before the dataset is published.
   const personal = object(report.personal_data)
   if (personal.may_contain === true) {

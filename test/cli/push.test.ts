@@ -151,6 +151,16 @@ t.test('ouverture push', async (t) => {
     t.match(run.stdout, /^may contain personal data, in: courriel$/m)
   })
 
+  t.test('a column read as text says why', async (t) => {
+    const mixed = path.join(dir, 'mixed.csv')
+    await fs.writeFile(mixed, 'code;valeur\n01004;12\n34172;abc\n')
+    const run = await cli(['push', mixed, '-r', resource.id], env)
+    t.equal(run.code, 0, run.stderr)
+    t.match(run.stdout, /^read as text:$/m)
+    t.match(run.stdout, /^ +code +leading zeros \(line 2: "01004"\)$/m)
+    t.match(run.stdout, /^ +valeur +mixed: "abc" at line 3 \(integer until then\)$/m)
+  })
+
   t.test('what detection decides can be forced, as the service names it', async (t) => {
     const rates = path.join(dir, 'taux.csv')
     await fs.writeFile(rates, 'nom;taux\na;1,5\nb;2,5\n')
