@@ -21,19 +21,32 @@ async function main(): Promise<void> {
   // its default, it would kill the process and leave the embedded PostgreSQL
   // running; a second signal exits there and then (process.exit() tells that
   // PostgreSQL to stop, see loadPackage in db/embedded.ts).
+  // One listener for the whole life of the process, never removed: with none
+  // for a moment, Node drops a signal it has caught and not yet delivered.
   let early: string | null = null
-  const onEarlySignal = (signal: string) => {
+  let whenRunning: ((signal: string) => void) | null = null
+  const onSignal = (signal: string) => {
+    if (whenRunning !== null) {
+      whenRunning(signal)
+      return
+    }
     if (early !== null) process.exit(1)
     early = signal
     log.info({ signal }, 'stopping once the step under way is done')
   }
-  process.on('SIGINT', onEarlySignal)
-  process.on('SIGTERM', onEarlySignal)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   const going = () => {
     if (early !== null) throw new StoppedDuringStartUp(early)
   }
 
-  const database = await openDatabase(config, log, { ownSignals: true })
+  // Ctrl-C reaches the embedded PostgreSQL as well, which may fail the start (a
+  // migration cut short): that is the stop asked for, not a failure.
+  const database = await openDatabase(config, log, { ownSignals: true }).catch((error) => {
+    if (early === null) throw error
+    log.info({ signal: early, err: error }, 'stopped during start-up')
+    process.exit(0)
+  })
   const loads = new LoadSlots(config.MAX_CONCURRENT_LOADS)
   let app: Awaited<ReturnType<typeof buildApp>> | undefined
   let tokenPrinted = false
@@ -69,8 +82,10 @@ async function main(): Promise<void> {
     await database.close()
     // The organization stays created: the next start will not print its token.
     if (tokenPrinted) process.stderr.write('The admin token printed above is valid: keep it.\n')
-    if (!(error instanceof StoppedDuringStartUp)) throw error
-    log.info({ signal: error.message }, 'stopped during start-up')
+    // After a signal, a step may also fail because of it (Ctrl-C stopped the
+    // embedded PostgreSQL): the stop was asked for all the same.
+    if (early === null) throw error
+    log.info({ signal: early }, 'stopped during start-up')
     process.exit(0)
   }
   const running = app
@@ -110,10 +125,7 @@ async function main(): Promise<void> {
     await database.close()
     process.exit(0)
   }
-  process.off('SIGINT', onEarlySignal)
-  process.off('SIGTERM', onEarlySignal)
-  process.on('SIGINT', () => void stop('SIGINT'))
-  process.on('SIGTERM', () => void stop('SIGTERM'))
+  whenRunning = (signal) => void stop(signal)
   // A signal that came while the service began to listen.
   if (early !== null) void stop(early)
 }
