@@ -187,8 +187,8 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
   })
 }
 
-// The form's first file. The fields before it are small: a sender that has not
-// reached the file after UPLOAD_IDLE_SECONDS is given up as a stalled upload
+// The form's first file. The fields before it are small: a sender silent for
+// UPLOAD_IDLE_SECONDS before it reaches the file is given up as a stalled upload
 // (answered 408, then its connection closed), and one whose connection closes
 // first is given up too; either would otherwise hold its place among the
 // uploads in progress for ever (the multipart reader never settles on a closed
@@ -199,10 +199,20 @@ async function firstFile(request: FastifyRequest, idleMs: number) {
   let onClose = () => {}
   const givenUp = new Promise<never>((_resolve, reject) => {
     const fail = (error: AppError) => reject(error)
-    timer = setTimeout(() => {
-      fail(new AppError('UPLOAD_STALLED', `The form's file did not start within ` +
-        `${Math.round(idleMs / 1000)} s: the upload was given up and nothing was kept.`))
-    }, idleMs)
+    // Idle time, not total time: a slow sender of long fields is still sending.
+    // The socket's count of bytes read tells, without touching the stream the
+    // multipart reader consumes.
+    let seen = socket.bytesRead
+    let quietSince = Date.now()
+    timer = setInterval(() => {
+      if (socket.bytesRead !== seen) {
+        seen = socket.bytesRead
+        quietSince = Date.now()
+      } else if (Date.now() - quietSince >= idleMs) {
+        fail(new AppError('UPLOAD_STALLED', `Nothing arrived for ${Math.round(idleMs / 1000)} ` +
+          's before the form\'s file: the upload was given up and nothing was kept.'))
+      }
+    }, Math.min(1000, idleMs / 4))
     onClose = () => fail(new AppError('BODY_INVALID',
       'The connection closed before the form\'s file arrived.'))
     if (socket.destroyed) onClose()
@@ -222,7 +232,7 @@ async function firstFile(request: FastifyRequest, idleMs: number) {
     }
     throw new AppError('BODY_INVALID', 'The multipart body cannot be read.', {}, error)
   } finally {
-    clearTimeout(timer)
+    clearInterval(timer)
     socket.off('close', onClose)
   }
 }

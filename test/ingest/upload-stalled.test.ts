@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+
 import t, { type Test } from 'tap'
 
 import { buildTestApp } from '../helpers/app.js'
@@ -70,8 +72,31 @@ t.test('a sender that goes silent is answered 408, and the resource keeps its da
       t.equal(answer.headers.connection, 'close', 'the connection is not kept')
       await answer.closed
       t.equal(answer.problem.code, 'UPLOAD_STALLED')
-      t.match(answer.problem.detail, /did not start within 1 s: .* nothing was kept/)
+      t.match(answer.problem.detail,
+        /Nothing arrived for 1 s before the form's file: .* nothing was kept/)
       t.same(await served(), [{ n: 1, libelle: 'un' }], 'the previous revision is served')
       t.same(await latest(), before, 'no revision was begun')
+    })
+
+    // Last: its upload succeeds, and replaces the data the others check.
+    t.test('a form whose fields come slowly is not given up', bounded, async (t) => {
+      const pieces = [
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\n`,
+        ...Array.from({ length: 8 }, () => 'x'.repeat(500)),
+        `\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; ` +
+          `filename="c.csv"\r\n\r\nn;libelle\n1;trois\n\r\n--${BOUNDARY}--\r\n`
+      ]
+      const headers = { ...form.headers, 'content-length': Buffer.byteLength(pieces.join('')) }
+      const sending = openUpload(port, resource, adminToken, { ...form, headers })
+      // 2.7 s in all, never more than 0.3 s apart: past UPLOAD_IDLE_SECONDS in total,
+      // never idle that long.
+      for (const piece of pieces) {
+        sending.request.write(piece)
+        await sleep(300)
+      }
+      sending.request.end()
+      const answer = await sending.answer
+      t.equal(answer.status, 201, 'the upload is taken')
+      t.same(await served(), [{ n: 1, libelle: 'trois' }], 'its file is served')
     })
   })
