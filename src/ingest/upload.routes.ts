@@ -45,9 +45,11 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
 
   // A stalled sender is told so, and its connection is closed once it has the
   // answer (Node does so after `Connection: close`): the rest of its body, if it
-  // ever comes, is not wanted.
+  // ever comes, is not wanted. So is the body of a file refused as too large:
+  // kept open, the connection would read all of it, only to drop it.
   app.addHook('onError', async (_request, reply, error) => {
-    if (error instanceof AppError && error.code === 'UPLOAD_STALLED') {
+    const code = error instanceof AppError ? error.code : undefined
+    if (code === 'UPLOAD_STALLED' || code === 'UPLOAD_TOO_LARGE') {
       reply.header('connection', 'close')
     }
   })

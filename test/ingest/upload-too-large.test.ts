@@ -32,6 +32,7 @@ t.test('a form announced longer than any whose file fits', async (t) => {
     form.request.destroy()
     t.equal(answer.status, 413)
     t.match(JSON.parse(answer.body), { code: 'UPLOAD_TOO_LARGE', detail: /4096 bytes/ })
+    t.equal(answer.headers.connection, 'close', 'the body that would follow is not read')
   })
 
   t.test('is refused before the go-ahead when the sender asks first', async (t) => {
