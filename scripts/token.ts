@@ -1,7 +1,8 @@
-// `npm run token -- [role] [name]`: issues a token straight into the database,
+// `npm run token -- ROLE [name]`: issues a token straight into the database,
 // for when no admin token is at hand (the first one was lost). It needs the
 // database itself: DATABASE_URL, or the embedded one under DATA_DIR, which must
-// not be running (stop the service first).
+// not be running (stop the service first). The role is never implied: an admin
+// token is the keys to everything, and is issued only when asked for by name.
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 
@@ -11,9 +12,11 @@ import { openDatabase } from '../src/db/open.js'
 import { ROLES, type Role } from '../src/db/schema.js'
 import { createLogger } from '../src/logger.js'
 
-const [roleArg = 'admin', name = 'issued from the command line'] = process.argv.slice(2)
+const [roleArg = '', name = 'issued from the command line'] = process.argv.slice(2)
 if (!(ROLES as readonly string[]).includes(roleArg)) {
-  process.stderr.write(`role must be one of ${ROLES.join(', ')}\n`)
+  const given = roleArg === '' ? 'no role given' : `not a role: "${roleArg}"`
+  process.stderr.write(`usage: npm run token -- ROLE [name], ROLE one of ` +
+    `${ROLES.join(', ')} (${given})\n`)
   process.exit(2)
 }
 
@@ -48,7 +51,10 @@ try {
       createdBy: null,
       ttlDays: config.TOKEN_TTL_DAYS
     })
-    process.stdout.write(`${issued.role} token (shown only this once):\n\n${issued.token}\n`)
+    const expiry = issued.expires_at === null ? 'does not expire'
+      : `expires on ${issued.expires_at.slice(0, 10)} (TOKEN_TTL_DAYS)`
+    process.stdout.write(`${issued.role} token, ${expiry} (shown only this once):\n\n` +
+      `${issued.token}\n`)
   }
 } finally {
   await database.close()

@@ -43,7 +43,7 @@ t.test('the README quick start works on the embedded PostgreSQL, and data surviv
     t.match(stdout, /"@value": "Fontaines de Montpellier"/, 'the catalogue lists the dataset')
 
     // Another command on the same DATA_DIR must not take the running cluster away.
-    const refused = await run(process.execPath, ['--import', 'tsx', 'scripts/token.ts'], {
+    const refused = await run(process.execPath, ['--import', 'tsx', 'scripts/token.ts', 'admin'], {
       cwd: ROOT,
       env: { ...process.env, ...env }
     }).catch((error: { stderr?: string }) => error)

@@ -21,10 +21,17 @@ t.test('npm run token issues a working admin token when the first one is lost', 
   })
   const env = { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'warn' }
 
-  const refused = await run(process.execPath, ['--import', 'tsx', 'scripts/token.ts'], {
-    cwd: ROOT,
-    env
-  }).catch((error: { stderr?: string }) => error)
+  type Ran = { code?: number; stdout?: string; stderr?: string }
+  const script = (args: string[]): Promise<Ran> =>
+    run(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], { cwd: ROOT, env })
+      .then((done) => ({ code: 0, ...done }), (error: Ran) => error)
+
+  const unnamed = await script([])
+  t.equal(unnamed.code, 2, 'no role: a usage error')
+  t.match(String(unnamed.stderr), /usage: npm run token -- ROLE .* \(no role given\)/,
+    'an admin token is never implied')
+
+  const refused = await script(['admin'])
   t.match(String(refused.stderr), /no organization yet/,
     'before the first start there is nothing to issue a token for')
 
@@ -39,6 +46,8 @@ t.test('npm run token issues a working admin token when the first one is lost', 
     ['--import', 'tsx', 'scripts/token.ts', 'admin', 'recovery'], { cwd: ROOT, env })
   const token = adminTokenFrom(stdout)
   t.ok(token, 'a new token is printed')
+  t.match(stdout, /^admin token, expires on \d{4}-\d{2}-\d{2} \(TOKEN_TTL_DAYS\)/,
+    'with its expiry')
   const res = await fetch(`${service.url}/api/v1/tokens`, {
     headers: { authorization: `Bearer ${token ?? ''}` }
   })
