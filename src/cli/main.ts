@@ -1,6 +1,7 @@
 // `ouverture`: the command-line client of the service, run by bin/ouverture.js.
 // Each sub-command lives in a module of its own; this one only dispatches.
-import { PUSH_USAGE, runPush } from './push.js'
+import { PUSH_USAGE } from './push-command.js'
+import { runPush } from './push.js'
 
 const USAGE = `Usage: ouverture COMMAND [options]
 
