@@ -20,9 +20,10 @@ async function main(): Promise<void> {
   // A signal during start-up is acted on once the step under way ends. Left to
   // its default, it would kill the process and leave the embedded PostgreSQL
   // running; a second signal exits there and then (process.exit() tells that
-  // PostgreSQL to stop, see loadPackage in db/embedded.ts).
-  // One listener for the whole life of the process, never removed: with none
-  // for a moment, Node drops a signal it has caught and not yet delivered.
+  // PostgreSQL to stop, see loadPackage in db/embedded.ts). Once the service
+  // runs, the same listener hands signals to its shutdown: it is never removed,
+  // as with no listener for a moment Node drops a signal caught but not yet
+  // delivered.
   let early: string | null = null
   let whenRunning: ((signal: string) => void) | null = null
   const onSignal = (signal: string) => {
