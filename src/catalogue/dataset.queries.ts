@@ -66,13 +66,15 @@ export async function updateDataset(db: Db, id: string, fields: DatasetFields) {
 }
 
 // The first publication date is kept when a dataset is unpublished and published
-// again: harvesters read it as dct:issued.
+// again: harvesters read it as dct:issued. Both dates come from the database's clock,
+// as one instant: with this process's clock, read before the query, a first
+// publication's dct:modified came out a millisecond before its dct:issued.
 export async function setDatasetState(db: Db, id: string, state: DatasetState) {
   return db
     .updateTable('dataset')
     .set((eb) => ({
       state,
-      updated_at: new Date(),
+      updated_at: sql<Date>`now()`,
       published_at: state === 'published'
         ? eb.fn.coalesce('published_at', sql<Date>`now()`)
         : eb.ref('published_at')

@@ -19,7 +19,7 @@ interface Page {
 }
 
 t.test('datasets', async (t) => {
-  const { app, adminToken } = await buildTestApp(t)
+  const { app, adminToken, handle } = await buildTestApp(t)
   const admin = caller(app, adminToken)
   const editor = caller(app, await tokenFor(admin, 'editor'))
   const publisher = caller(app, await tokenFor(admin, 'publisher'))
@@ -68,6 +68,11 @@ t.test('datasets', async (t) => {
     const firstIssued = published.json<Dataset>().published_at
     t.ok(firstIssued)
     t.equal((await anonymous.get(`/api/v1/datasets/${id}`)).status, 200)
+    // Compared in the database, to the microsecond: harvesters must never read a
+    // dct:modified earlier than the dct:issued of the same publication.
+    const { rows } = await handle.pool.query<{ same: boolean }>(
+      'select updated_at = published_at as same from dataset where id = $1', [id])
+    t.same(rows, [{ same: true }], 'published and modified at the same instant')
 
     t.equal((await publisher.post(`/api/v1/datasets/${id}/unpublish`)).status, 200)
     t.equal((await anonymous.get(`/api/v1/datasets/${id}`)).status, 404)
