@@ -2,6 +2,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify'
 import type pg from 'pg'
 
 import { copyFileIntoTable, type LoadInput, type ParsedTable } from './loader.js'
+import type { ColumnProfileResult } from './profile.js'
 import type { ColumnOutcome } from './total-row.js'
 import { GuessMissed, loadStands, withForcedDecimal } from './typed-load.js'
 
@@ -38,10 +39,16 @@ export async function copyWithTypes(
 }
 
 function outcomesOf(parsed: ParsedTable, decimal: '.' | ',' | undefined): ColumnOutcome[] {
-  return parsed.columns.map((c) => {
-    const { profile } = c
-    const { nullCount, min, max, kind, personal, distinct } = profile
-    const format = withForcedDecimal(profile.format, decimal)
-    return { physical: c.physical, format, nullCount, min, max, kind, personal, distinct }
-  })
+  return parsed.columns.map((c) => outcomeOf(c.physical, c.profile, decimal))
+}
+
+// What a column's profile makes of it, as the load reports it.
+export function outcomeOf(
+  physical: string,
+  profile: ColumnProfileResult,
+  decimal: '.' | ',' | undefined
+): ColumnOutcome {
+  const { nullCount, min, max, kind, personal, distinct } = profile
+  const format = withForcedDecimal(profile.format, decimal)
+  return { physical, format, nullCount, min, max, kind, personal, distinct }
 }

@@ -213,7 +213,8 @@ async function finishLoad(
   progress.enter('converting')
   const conversions = outcomes.map((o, i) => ({ ...o, loaded: parsed.columns[i]!.loaded }))
   await convertColumns(client, table, conversions, nullMarkers)
-  const rowCount = await removeTotalRow(client, table, parsed, outcomes)
+  const rowCount = await removeTotalRow(client, table, parsed, outcomes,
+    { forcedDecimal: forced.decimal, nullMarkers })
 
   // The switch below locks the revision row: no progress write may be left
   // waiting on it, or it would wait for this very transaction.

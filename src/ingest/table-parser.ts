@@ -73,6 +73,11 @@ export interface ParseSummary {
   headerLine: number
   // The line where the last data row starts.
   lastLine: number
+  // Every column's profile as it stood before the last data row was read, for a
+  // last row found to be a total (total-row.ts): without it, a `Total` label
+  // would still count among the values. Absent when the file has no data row, or
+  // ends with a repeated header.
+  withoutLastRow?: ColumnProfileResult[]
   skipped: { blank: number; repeatedHeader: number; preamble: number }
   warnings: Warnings
 }
@@ -91,9 +96,13 @@ export class TableParser {
   // Held rows still to write out once the table is decided, from `#flushAt`.
   #flushing: HeldRow[] | null = null
   #flushAt = 0
-  // Records split from the text and not processed yet, from `#next`.
+  // Records split from the text and not processed yet, from `#next`. Until the
+  // end of the file, the last one that is not blank is held back, with the
+  // blank ones after it: it may be the last row (see withoutLastRow).
   #records: ReadRecord[] = []
   #next = 0
+  #heldBackFrom = 0
+  #withoutLastRow: ColumnProfileResult[] | undefined
   #ended = false
   #closed = false
   #create: TableColumn[] | undefined
@@ -123,6 +132,7 @@ export class TableParser {
   // GuessMissed when a value breaks its column's guessed type.
   push(bytes: Buffer): ParseOutput {
     this.#reader.push(bytes, this.#collect)
+    this.#holdBackLast()
     return this.#drain()
   }
 
@@ -135,6 +145,7 @@ export class TableParser {
   // done and summary() tells what it found.
   end(): ParseOutput {
     this.#reader.end(this.#collect)
+    this.#holdBackLast()
     this.#ended = true
     return this.#drain()
   }
@@ -156,6 +167,7 @@ export class TableParser {
       rowCount: this.#rowCount,
       headerLine: this.#headerLine,
       lastLine: this.#lastLine,
+      ...(this.#withoutLastRow === undefined ? {} : { withoutLastRow: this.#withoutLastRow }),
       skipped: this.#skipped,
       warnings: { items: this.#warnings.items, counts: this.#warnings.counts }
     }
@@ -172,18 +184,32 @@ export class TableParser {
         continue
       }
 
-      const next = this.#records[this.#next]
-      if (next !== undefined) {
-        this.#next++
-        this.#record(next.record, next.lines)
+      if (this.#next < this.#available()) {
+        const at = this.#next++
+        const next = this.#records[at]!
+        this.#record(next.record, next.lines, this.#ended && at === this.#heldBackFrom)
         continue
       }
-      this.#records = []
+      this.#records = this.#records.slice(this.#next)
+      this.#heldBackFrom -= this.#next
       this.#next = 0
       if (!this.#ended || this.#closed) break
       this.#close()
     }
     return this.#take()
+  }
+
+  // How many of the records may be processed now: all of them once the file has ended.
+  #available(): number {
+    return this.#ended ? this.#records.length : this.#heldBackFrom
+  }
+
+  // Where the held-back records start: the last record that is not blank (the last
+  // row, the header or a repeated header), or the end when all are blank.
+  #holdBackLast(): void {
+    let at = this.#records.length
+    while (at > this.#next && isBlankRecord(this.#records[at - 1]!.record)) at--
+    this.#heldBackFrom = at > this.#next ? at - 1 : this.#records.length
   }
 
   // The end of the records: the table decided if it was not yet.
@@ -196,7 +222,7 @@ export class TableParser {
   }
 
   #take(): ParseOutput {
-    const more = this.#flushing !== null || this.#next < this.#records.length ||
+    const more = this.#flushing !== null || this.#next < this.#available() ||
       (this.#ended && !this.#closed)
     const output: ParseOutput = { copy: this.#copy, rows: this.#rowCount, more }
     if (this.#create !== undefined) output.create = this.#create
@@ -205,7 +231,8 @@ export class TableParser {
     return output
   }
 
-  #record(record: string[], lines: number): void {
+  // `last`: the last record of the file that is not blank.
+  #record(record: string[], lines: number, last: boolean): void {
     const { dialect, limits } = this.settings
     this.#context.nul = this.#reader.nul
     const line = this.#previousEnd + 1
@@ -238,6 +265,7 @@ export class TableParser {
 
     this.#rowCount += 1
     this.#lastLine = line
+    if (last) this.#withoutLastRow = this.#columns.map((c) => c.profile.result())
     if (this.#held === null) {
       this.#copy += rowLine(this.#rowCount, record, this.#columns, line, this.#context)
       return

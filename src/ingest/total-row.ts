@@ -2,8 +2,13 @@ import type pg from 'pg'
 
 import type { InferredFormat } from './infer.js'
 import type { SemanticKind } from './semantics.js'
-import { columnStats, deleteRow, lastRowIsTotal } from './ingest-table.queries.js'
+import { outcomeOf } from './copy-with-types.js'
+import {
+  columnStats, convertColumns, deleteRow, lastRowIsTotal
+} from './ingest-table.queries.js'
 import type { ParsedTable } from './loader.js'
+import type { ColumnProfileResult } from './profile.js'
+import { TEXT } from './rows.js'
 
 export interface ColumnOutcome {
   physical: string
@@ -18,13 +23,16 @@ export interface ColumnOutcome {
 
 // Exports from spreadsheets often end with a total line (`;;;19 256 523 €`, or
 // `Total;1 077 584,06;;`).
-// It is not data: when the last row is provably a total, it is deleted, the
-// row count and the column statistics are corrected, and the report says so.
+// It is not data: when the last row is provably a total, it is deleted, and the
+// row count and every column's outcome are taken as they stood before that row
+// was read: a `Total` label no longer makes an `Année` column text, nor hides a
+// column of INSEE codes, nor stands as a text column's maximum.
 export async function removeTotalRow(
   client: pg.PoolClient,
   table: string,
   parsed: ParsedTable,
-  columns: ColumnOutcome[]
+  columns: ColumnOutcome[],
+  settings: { forcedDecimal: '.' | ',' | undefined; nullMarkers: string[] }
 ): Promise<number> {
   const isNumber = (c: ColumnOutcome) => c.format.type === 'integer' || c.format.type === 'decimal'
   const numeric = columns.filter(isNumber).map((c) => c.physical)
@@ -37,6 +45,51 @@ export async function removeTotalRow(
   }
 
   await deleteRow(client, table, parsed.rowCount)
+  const before = parsed.withoutLastRow
+  if (before === undefined) await recountStats(client, table, columns, isNumber)
+  else await restoreOutcomes(client, table, columns, before, settings)
+  parsed.warnings.add({
+    code: 'TOTAL_ROW_REMOVED',
+    message: 'The last line sums the columns above it; it was left out of the rows.',
+    line: parsed.lastLine
+  })
+  return parsed.rowCount - 1
+}
+
+// Each column as the rows above the total make it. A column that the total's label
+// made text gets its type back, converted in place; a typed column keeps the type
+// it was loaded with (the total's value can only have widened it, integer to
+// decimal, which holds the same values).
+async function restoreOutcomes(
+  client: pg.PoolClient,
+  table: string,
+  columns: ColumnOutcome[],
+  before: ColumnProfileResult[],
+  settings: { forcedDecimal: '.' | ',' | undefined; nullMarkers: string[] }
+): Promise<void> {
+  const conversions = []
+  for (const [i, column] of columns.entries()) {
+    const profile = before[i]
+    if (profile === undefined) throw new Error('a column has no profile before its total')
+    const outcome = outcomeOf(column.physical, profile, settings.forcedDecimal)
+    if (column.format.type === 'text' && outcome.format.type !== 'text') {
+      conversions.push({ physical: column.physical, loaded: TEXT, format: outcome.format })
+    } else if (column.format.type !== 'text') {
+      outcome.format = column.format
+    }
+    Object.assign(column, outcome)
+  }
+  await convertColumns(client, table, conversions, settings.nullMarkers)
+}
+
+// Without the profiles of the rows above (a file that ended on a repeated header
+// after its total), the null counts and numeric ranges are counted again.
+async function recountStats(
+  client: pg.PoolClient,
+  table: string,
+  columns: ColumnOutcome[],
+  isNumber: (c: ColumnOutcome) => boolean
+): Promise<void> {
   for (const column of columns) {
     const stats = await columnStats(client, table, column.physical, isNumber(column))
     column.nullCount = stats.nulls
@@ -45,10 +98,4 @@ export async function removeTotalRow(
       column.max = stats.max ?? undefined
     }
   }
-  parsed.warnings.add({
-    code: 'TOTAL_ROW_REMOVED',
-    message: 'The last line sums the columns above it; it was left out of the rows.',
-    line: parsed.lastLine
-  })
-  return parsed.rowCount - 1
 }
