@@ -113,3 +113,26 @@ export async function revokeToken(db: Db, organizationId: string, id: string): P
     .executeTakeFirst()
   return result.numUpdatedRows > 0n
 }
+
+export type Revocation = 'revoked' | 'not-found' | 'last-admin'
+
+// The check that another admin token remains and the revocation, as one step: two
+// admins revoking each other's token at once must not both succeed, which would
+// lock the organization out. Revocations in an organization queue on its row.
+export async function revokeUnlessLastAdmin(
+  db: Db,
+  organizationId: string,
+  id: string
+): Promise<Revocation> {
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom('organization').select('id').where('id', '=', organizationId)
+      .forUpdate().execute()
+    const token = await findToken(trx, organizationId, id)
+    if (token === undefined || token.revoked_at !== null) return 'not-found'
+    if (token.role === 'admin' && (await otherActiveAdmins(trx, organizationId, id)) === 0) {
+      return 'last-admin'
+    }
+    await revokeToken(trx, organizationId, id)
+    return 'revoked'
+  })
+}

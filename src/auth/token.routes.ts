@@ -8,7 +8,7 @@ import { idParams, problems } from '../http/schemas.js'
 import { recordAudit } from './audit.queries.js'
 import { requireActor } from './roles.js'
 import { createTokenBody, issuedTokenSchema, tokenListSchema } from './token.schemas.js'
-import { findToken, listTokens, otherActiveAdmins, revokeToken } from './token.queries.js'
+import { listTokens, revokeUnlessLastAdmin } from './token.queries.js'
 import { issueToken } from './tokens.js'
 
 export interface TokenRoutesOptions {
@@ -66,13 +66,11 @@ export default async function tokenRoutes(app: FastifyInstance, opts: TokenRoute
     }
   }, async (request, reply) => {
     const actor = requireActor(request.actor)
-    const token = await findToken(db, actor.organizationId, request.params.id)
-    if (token === undefined || token.revoked_at !== null) throw notFound('Token')
-    if (token.role === 'admin' &&
-      (await otherActiveAdmins(db, actor.organizationId, token.id)) === 0) {
+    const outcome = await revokeUnlessLastAdmin(db, actor.organizationId, request.params.id)
+    if (outcome === 'not-found') throw notFound('Token')
+    if (outcome === 'last-admin') {
       throw new AppError('STATE_CONFLICT', 'This is the last admin token; issue another first.')
     }
-    await revokeToken(db, actor.organizationId, token.id)
     await recordAudit(db, actor, 'token.revoke', 'token', request.params.id)
     return reply.code(204).send()
   })
