@@ -136,3 +136,26 @@ t.test('a refused parameter is named, with the values it takes', async (t) => {
     errors: [{ path: 'body/role', message: /^must be one of: / }]
   })
 })
+
+// Found by attacking the API: both were 500s.
+t.test('odd but well-formed input gets a 400, never a 500', async (t) => {
+  const { app, adminToken } = await buildTestApp(t)
+  const headers = { authorization: `Bearer ${adminToken}` }
+
+  const urn = 'urn:uuid:00000000-0000-4000-8000-000000000000'
+  for (const url of [`/api/v1/datasets/${urn}`, `/api/v1/resources/${urn}/records`]) {
+    const res = await app.inject({ url })
+    t.equal(res.statusCode, 400, url)
+    t.match(res.json(), { code: 'VALIDATION_FAILED', detail: /uuid/ }, url)
+  }
+  const revoke = await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${urn}`, headers })
+  t.equal(revoke.statusCode, 400, 'an id in a token route too')
+
+  const deep = `{"title":"a","keywords":${'['.repeat(5000)}${']'.repeat(5000)}}`
+  const nested = await app.inject({
+    method: 'POST', url: '/api/v1/datasets', payload: deep,
+    headers: { ...headers, 'content-type': 'application/json' }
+  })
+  t.equal(nested.statusCode, 400, nested.body)
+  t.equal(nested.json<{ code: string }>().code, 'VALIDATION_FAILED')
+})
