@@ -21,8 +21,13 @@ export interface DatabaseHandle {
   destroy: () => Promise<void>
 }
 
+// Every session reads and writes dates as ISO, in UTC, whatever the server or the
+// database is set to: node-postgres parses only ISO dates (under `SQL, DMY` every
+// date came back empty), and cursors carry dates as the server writes them.
+const SESSION_OPTIONS = '-c DateStyle=ISO,YMD -c TimeZone=UTC'
+
 export function connect(connectionString: string, max = 10): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max })
+  const pool = new pg.Pool({ connectionString, max, options: SESSION_OPTIONS })
 
   // An idle client that loses its server (restart, failover) must not crash the
   // process; the pool replaces it on the next checkout.

@@ -43,8 +43,10 @@ function isTimestampText(text: string): boolean {
   if (m === null) return false
   const [y, mo, d, h, mi, s, , oh] = m.slice(1).map(Number)
   if (y === undefined || mo === undefined || d === undefined) return false
+  const offsetMinutes = m[9] === undefined ? 0 : Number(m[9].slice(1))
   const date = new Date(0)
   date.setUTCFullYear(y, mo - 1, d)
   return y >= 1 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d &&
-    (h ?? 99) < 24 && (mi ?? 99) < 60 && (s ?? 99) < 60 && (oh ?? 99) <= 15
+    (h ?? 99) < 24 && (mi ?? 99) < 60 && (s ?? 99) < 60 && (oh ?? 99) <= 15 &&
+    offsetMinutes < 60
 }

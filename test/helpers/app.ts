@@ -61,9 +61,20 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 
 export async function buildTestApp(
   t: Teardown,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  // Runs on the new, empty database before the app connects to it.
+  prepare?: (client: pg.Client) => Promise<void>
 ): Promise<TestApp> {
   const { url: databaseUrl, drop } = await createTestDatabase()
+  if (prepare !== undefined) {
+    const client = new pg.Client({ connectionString: databaseUrl })
+    await client.connect()
+    try {
+      await prepare(client)
+    } finally {
+      await client.end()
+    }
+  }
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ouverture-test-'))
   const config = loadConfig({
     DATABASE_URL: databaseUrl,

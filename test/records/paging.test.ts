@@ -74,6 +74,45 @@ t.test('rows paging', async (t) => {
     }
   })
 
+  // Found by attacking the API: each was a 500, or a cursor the service refused
+  // although it had made it.
+  t.test('cursors over timestamps and long decimals', async (t) => {
+    const id = await createResource(editor, await createDataset(editor))
+    const long = (d: string) => `${d}${'0'.repeat(150)}`
+    const csv = `quand;n
+2024-01-01T10:00:00Z;${long('1')}
+2024-06-01T10:00:00+02:00;${long('2')}
+`
+    t.equal((await upload(editor, id, csv)).status, 201)
+    const url = `/api/v1/resources/${id}/records`
+
+    const byN = (await editor.get(`${url}?order=n&limit=1`)).json<Page>()
+    const next = await editor.get(`${url}?order=n&limit=1&cursor=${byN.next_cursor ?? ''}`)
+    t.equal(next.status, 200, next.body)
+    t.same(next.json<Page>().data.map((r) => r.n), [long('2')], 'a decimal of 151 digits')
+
+    const byTime = (await editor.get(`${url}?order=quand&limit=1`)).json<Page>()
+    const [tag, , row] = JSON.parse(
+      Buffer.from(byTime.next_cursor ?? '', 'base64url').toString()) as [string, string, string]
+    for (const forged of ['2024-05-03 99:00:00+00', '2024-05-03 10:00:00+99',
+      '2024-05-03 10:00:00+05:99', '2024-05-03 10:61:00+00']) {
+      const cursor = Buffer.from(JSON.stringify([tag, forged, row])).toString('base64url')
+      const res = await editor.get(`${url}?order=quand&limit=1&cursor=${cursor}`)
+      t.equal(res.status, 400, forged)
+      t.equal(res.json().code, 'CURSOR_INVALID', forged)
+    }
+
+    const list = (await editor.get('/api/v1/datasets?limit=1')).json<Page>()
+    const [listTag, at, datasetId] = JSON.parse(
+      Buffer.from(list.next_cursor ?? '', 'base64url').toString()) as [string, string, string]
+    const offsetForged = at.replace(/[+-]\d{2}(:\d{2})?$/, '+05:99')
+    const forgedList = Buffer.from(JSON.stringify([listTag, offsetForged, datasetId]))
+      .toString('base64url')
+    const refused = await editor.get(`/api/v1/datasets?limit=1&cursor=${forgedList}`)
+    t.equal(refused.status, 400, refused.body)
+    t.equal(refused.json().code, 'CURSOR_INVALID')
+  })
+
   t.test('malformed filters are refused, not ignored', async (t) => {
     for (const query of ['where[id][zz]=1', 'where[id][eq][x]=1', 'where[]=1', 'where[id]][eq]=1',
       'where[nope]=1', 'where[id][gt]=abc', 'where[jour][gte]=2024-02-30',
