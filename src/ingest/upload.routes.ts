@@ -12,6 +12,7 @@ import { AppError, notFound } from '../http/errors.js'
 import { idParams, problems } from '../http/schemas.js'
 import type { SchemaTypes } from '../http/type-provider.js'
 import { sendDownload } from './download.js'
+import { dispositionName, fileName } from './file-name.js'
 import { type FileStore, uploadTooLarge } from './file-store.js'
 import { DEFAULT_NULL_MARKERS } from './infer.js'
 import { type IngestDeps, ingestUpload } from './ingest.service.js'
@@ -110,7 +111,10 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadOpt
 
     const id = await gate.admit(reply, () => ingestUpload(deps, {
       resourceId: resource.id,
-      fileName: fileName(request.query.filename ?? dispositionName(request), resource.title),
+      fileName: fileName(
+        request.query.filename ?? dispositionName(request.headers['content-disposition']),
+        resource.title
+      ),
       mediaType: request.headers['content-type'] ?? 'text/csv',
       createdBy: actor.tokenId,
       body: request.raw,
@@ -239,27 +243,3 @@ async function firstFile(request: FastifyRequest, idleMs: number) {
   }
 }
 
-function dispositionName(request: FastifyRequest): string | undefined {
-  const header = request.headers['content-disposition']
-  const match = header === undefined ? null : /filename="?([^";]+)"?/i.exec(header)
-  return match?.[1]?.trim() || undefined
-}
-
-// The name a file is kept and downloaded under: the client's, reduced to its last
-// path segment and without control characters; else one made from the title.
-function fileName(given: string | undefined, title: string): string {
-  const base = (given ?? '').split(/[/\\]/).pop() ?? ''
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255)
-  return clean === '' || clean === '.' || clean === '..' ? defaultName(title) : clean
-}
-
-function defaultName(title: string): string {
-  const slug = title
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-  return `${slug.slice(0, 80) || 'data'}.csv`
-}

@@ -116,6 +116,26 @@ t.test('uploads', async (t) => {
     t.equal(resource.json<{ current_revision: unknown }>().current_revision, null)
   })
 
+  t.test('a PUT names its file in Content-Disposition, as RFC 6266 writes it', async (t) => {
+    const utf8AsHeader = (text: string) => Buffer.from(text, 'utf8').toString('latin1')
+    const cases: Array<[string, string]> = [
+      [`attachment; filename*=UTF-8''subv%20%C3%A9t%C3%A9.csv`, 'subv été.csv'],
+      [`attachment; filename="repli.csv"; filename*=UTF-8''r%C3%A9colte.csv`, 'récolte.csv'],
+      [`attachment; filename*=iso-8859-1''r%E9colte.csv`, 'récolte.csv'],
+      [`attachment; filename*=UTF-8''bad%FF.csv; filename="repli.csv"`, 'repli.csv'],
+      [utf8AsHeader('attachment; filename="subv été.csv"'), 'subv été.csv'],
+      ['attachment; filename="dit \\"oui\\".csv"', 'dit "oui".csv'],
+      ['attachment; filename=brut.csv', 'brut.csv']
+    ]
+    for (const [header, name] of cases) {
+      const resourceId = await createResource(editor, datasetId)
+      const res = await editor.put(`/api/v1/resources/${resourceId}/data`, 'a\n1\n',
+        { 'content-disposition': header })
+      t.equal(res.status, 201, res.body)
+      t.equal(res.json<{ file_name: string }>().file_name, name, header)
+    }
+  })
+
   t.test('the original file is kept, hashed and downloadable under its name', async (t) => {
     const resourceId = await createResource(editor, datasetId)
     const body = Buffer.from('nom;quantité\npommes;3\n', 'latin1')
