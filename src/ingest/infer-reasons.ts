@@ -33,6 +33,8 @@ export function explainFallback(value: string, line: number, r: Reading): string
   }
 
   const numeric = state === 'none' || state === 'integer' || state === 'decimal'
+  const notNumber = numeric ? numberNearMiss(value) : undefined
+  if (notNumber !== undefined) return `not a number: ${at} (${notNumber})`
   if (numeric && hasLeadingZero(value)) return `leading zeros (line ${line}: ${quote(value)})`
   if (state === 'none') return undefined
 
@@ -49,10 +51,29 @@ export function explainFallback(value: string, line: number, r: Reading): string
   return `mixed: ${at} (${state} until then)`
 }
 
+// Spellings a spreadsheet writes that we do not read as numbers, as they could be
+// read two ways or are not plain quantities: said, rather than left unexplained.
+const DOTTED_THOUSANDS = /^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/
+const PERCENT = /^[+-]?\d[\d \u00a0\u202f]*([.,]\d+)?[ \u00a0\u202f]?%$/
+const SHORT_YEAR_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2\d{2}$/
+
+function numberNearMiss(value: string): string | undefined {
+  if (DOTTED_THOUSANDS.test(value) && (value.includes(',') || /\..*\./.test(value))) {
+    return 'dots between thousands are not read; write 1234,56 or 1 234,56'
+  }
+  if (PERCENT.test(value)) return 'percentages are not read as numbers; drop the % sign'
+  return undefined
+}
+
 // A value with the shape of a date or a timestamp that is not a valid one, and why.
 function nearMissOf(value: string, r: Reading) {
   scanDate(value, r.date)
   if (r.date.problem !== undefined) return { type: 'date', problem: r.date.problem } as const
+
+  const short = SHORT_YEAR_DATE.exec(value)
+  if (short !== null && Number(short[1]) <= 31 && Number(short[3]) <= 12) {
+    return { type: 'date', problem: 'two-digit year; write the year in full' } as const
+  }
 
   scanTimestamp(value, r.timestamp)
   const problem = r.timestamp.problem

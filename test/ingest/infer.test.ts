@@ -48,6 +48,28 @@ t.test('a leading zero keeps the whole column as text, with the line', async (t)
   t.equal(formatOf(['0', '0', '10']).type, 'integer', 'a lone zero is a number')
 })
 
+// Found by a helper reading reports as a new user: these said "leading zeros", or
+// nothing at all, and `ouverture push` printed no reason.
+t.test('spellings read as text say why', async (t) => {
+  t.same(formatOf(['03/04/24', '05/04/24']), {
+    type: 'text',
+    reason: 'not a date: "03/04/24" at line 2 (two-digit year; write the year in full)'
+  })
+  t.same(formatOf(['1.234,56']), {
+    type: 'text',
+    reason: 'not a number: "1.234,56" at line 2 (dots between thousands are not read; ' +
+      'write 1234,56 or 1 234,56)'
+  })
+  t.match(formatOf(['12', '1.234.567']), { type: 'text', reason: /^not a number: "1.234.567"/ })
+  t.same(formatOf(['12,5 %', '3 %']), {
+    type: 'text',
+    reason: 'not a number: "12,5 %" at line 2 (percentages are not read as numbers; ' +
+      'drop the % sign)'
+  })
+  t.same(formatOf(['1.234']).type, 'decimal', 'one dot is a decimal point')
+  t.same(formatOf(['Dupont']), { type: 'text' }, 'plain text needs no reason')
+})
+
 t.test('integers beyond 64 bits are decimals', async (t) => {
   t.equal(formatOf(['9223372036854775807', '-9223372036854775808']).type, 'integer')
   t.same(formatOf(['9223372036854775808']),
