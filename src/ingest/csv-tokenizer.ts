@@ -39,6 +39,10 @@ const LF = 10
 const CR = 13
 const SPACE = 32
 const INCOMPLETE = -1
+// A record longer than this still under way is read again only once the text
+// held for it has doubled (or the input ends): each chunk used to read it again
+// from its start, and a 7 MB line of separators took a minute.
+const REREAD_FROM = 1 << 16
 
 export class CsvTokenizer {
   private pending = ''
@@ -50,6 +54,8 @@ export class CsvTokenizer {
   // way (the text's length when there is none); -1 before they are looked for.
   private quoteAt = -1
   private crAt = -1
+  // How long the held text must grow before the record under way is read again.
+  private rereadAt = 0
 
   constructor(private readonly options: TokenizerOptions) {
     this.delimiter = options.delimiter.charCodeAt(0)
@@ -99,16 +105,19 @@ export class CsvTokenizer {
   }
 
   private consume(text: string, final: boolean, sink: RecordSink): void {
-    this.quoteAt = -1
-    this.crAt = -1
     let position = 0
-    while (position < text.length) {
-      const next = this.record(text, position, final, sink)
-      if (next === INCOMPLETE) break
-      position = next
+    if (final || text.length >= this.rereadAt) {
+      this.quoteAt = -1
+      this.crAt = -1
+      while (position < text.length) {
+        const next = this.record(text, position, final, sink)
+        if (next === INCOMPLETE) break
+        position = next
+      }
     }
 
     this.pending = text.slice(position)
+    this.rereadAt = this.pending.length > REREAD_FROM ? this.pending.length * 2 : 0
     if (this.pending.length > this.options.maxRecordChars) {
       throw new CsvSyntaxError('RECORD_TOO_LARGE', this.line, 1)
     }

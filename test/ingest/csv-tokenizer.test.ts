@@ -110,3 +110,37 @@ t.test('a record longer than the limit is refused, even while it is still arrivi
     for (let i = 0; i < 10; i++) tokenizer.push('x'.repeat(30), sink)
   }, { code: 'RECORD_TOO_LARGE', line: 2 })
 })
+
+// Found by attacking uploads: a record still under way was read again from its start
+// with every chunk, so a line of n characters cost n²/chunk. Counted in fields read,
+// not timed: each field of a long record is read a bounded number of times.
+t.test('a long record arriving in chunks is not read again with every chunk', async (t) => {
+  for (const [what, record] of [
+    ['separators', `1;2${';'.repeat(1_000_000)}`],
+    ['quoted', `1;"${'x""'.repeat(300_000)}"`]
+  ] as const) {
+    const tokenizer = new CsvTokenizer({
+      delimiter: ';', quote: '"', trimAroundQuotes: true, maxRecordChars: 8 << 20
+    })
+    let reads = 0
+    const methods = tokenizer as unknown as { [name: string]: (...args: unknown[]) => unknown }
+    for (const name of ['unquotedEnd', 'quoted']) {
+      const original = methods[name]?.bind(tokenizer)
+      methods[name] = (...args: unknown[]) => {
+        reads++
+        return original?.(...args)
+      }
+    }
+
+    const records: string[][] = []
+    const text = `a;b\n${record}\n3;4\n`
+    for (let i = 0; i < text.length; i += 65_536) {
+      tokenizer.push(text.slice(i, i + 65_536), (r) => records.push(r))
+    }
+    tokenizer.end((r) => records.push(r))
+
+    const fields = records.reduce((n, r) => n + r.length, 0)
+    t.equal(records.length, 3, what)
+    t.ok(reads <= 4 * fields, `${what}: ${reads} field reads for ${fields} fields`)
+  }
+})
