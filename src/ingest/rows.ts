@@ -173,11 +173,11 @@ function cellValue(
     )
   }
 
-  let value = normaliseCell(raw)
-  // PostgreSQL text cannot hold NUL; it is never meaningful in a CSV cell.
-  if (context.nul && value.includes('\0')) {
-    value = value.replaceAll('\0', '')
+  // PostgreSQL text cannot hold NUL; it is never meaningful in a CSV cell. Removed
+  // before the cell is trimmed, so that `\0 x \0` is `x`.
+  if (context.nul && raw.includes('\0')) {
     context.warnings.add({ code: 'NUL_REMOVED', message: 'NUL bytes removed.', line, column: name })
+    return normaliseCell(raw.replaceAll('\0', ''))
   }
-  return value
+  return normaliseCell(raw)
 }

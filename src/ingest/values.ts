@@ -54,10 +54,12 @@ export function normaliseCell(raw: string): string {
   return start === 0 && end === raw.length ? raw : raw.slice(start, end)
 }
 
-// True for a cell that normaliseCell() would make empty, without building the string.
+// True for a cell that normaliseCell() would make empty once its NULs are removed
+// (rows.ts), without building the string: a line of NUL padding is a blank line.
 export function isBlankCell(raw: string): boolean {
   for (let i = 0; i < raw.length; i++) {
-    if (!isPadding(raw.charCodeAt(i))) return false
+    const c = raw.charCodeAt(i)
+    if (c !== 0 && !isPadding(c)) return false
   }
   return true
 }
