@@ -143,9 +143,11 @@ export async function lastRowIsTotal(
   if (candidate.rows[0]?.total !== true) return false
 
   const shape = [...alone, ...numeric.map((c) => `(${l(c)} is null or ${l(c)} = ${s(c)})`)]
+  // Over two rows only, an id column (1, 2, then 3) sums by chance: a `Total`
+  // label must say it.
   const marks = [
     ...texts.map(isLabel),
-    ...nonNumeric.map((c) => `(${l(c)} is null and s.${n(c)} = s.n)`)
+    ...(lastRow < 4 ? [] : nonNumeric.map((c) => `(${l(c)} is null and s.${n(c)} = s.n)`))
   ]
   const aggregates = [
     'count(*) as n',

@@ -112,7 +112,9 @@ t.test('uploads at the edges', async (t) => {
     const cases: Array<[string, number, boolean]> = [
       ['n\n1\n2\n3\n', 3, false],
       ['nom,valeur\nA,0\nB,0\n,0\n', 3, false],
-      ['nom,valeur\nA,1\nB,2\n,3\n', 2, true],
+      ['nom,valeur\nA,1\nB,2\nC,3\n,6\n', 3, true],
+      // An id that sums by chance over two rows, and an empty last name.
+      ['id;nom;montant\n1;Alpha;10\n2;Beta;20\n3;;\n', 3, false],
       ['nom;montant;actif\na;1,5;oui\nb;2,5;non\nc;3;oui\n;7;\n', 3, true],
       ['nom;montant\nA;1 000,50\nB;2 000\nTotal général;3 000,50\n', 2, true],
       ['nom;montant\nA;1\nB;2\nC;4\n', 3, false]
