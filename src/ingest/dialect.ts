@@ -100,7 +100,16 @@ function candidate(
   const preamble = preambleLength(all)
   const records = all.slice(preamble)
 
-  const { value, frequency } = mode(records.map((record) => record.length - 1))
+  const counts = records.map((record) => record.length - 1)
+  let { value, frequency } = mode(counts)
+  // Rows that drop their empty trailing fields (`Dupont` under `nom;telephone`) are
+  // mostly without the delimiter; the header and the rows that hold one still say it.
+  const headerCount = counts[0] ?? 0
+  if (value === 0 && headerCount > 0 && counts.every((c) => c <= headerCount) &&
+    counts.slice(1).some((c) => c > 0)) {
+    value = headerCount
+    frequency = counts.filter((c) => c === headerCount).length
+  }
   // A header with one column over data with several is not a reading of the file.
   const count = records.length > 1 && records[0]?.length === 1 ? 0 : value
 

@@ -128,3 +128,12 @@ t.test('sameAsHeader compares trimmed cells', async (t) => {
   t.equal(sameAsHeader(['CODE', 'montant'], header), false, 'case matters')
   t.equal(sameAsHeader(['', ''], ['', '']), false, 'a blank line is not a header')
 })
+
+// Found by attacking uploads: read as one column, with no warning at all.
+t.test('rows that drop their empty trailing fields keep the header\'s delimiter', async (t) => {
+  const sample = 'nom;telephone;commentaire\nDupont\nMartin;0102030405\nDurand\nBernard\n' +
+    'Petit;;à rappeler\nRobert\n'
+  t.match(sniffDialect(sample, { complete: true }), { delimiter: ';', header: true })
+  t.match(sniffDialect('description\nune ligne\nune autre\n', { complete: true }),
+    { delimiter: ',' }, 'a file of one column stays one column')
+})
