@@ -100,7 +100,8 @@ function candidate(
   const preamble = preambleLength(all)
   const records = all.slice(preamble)
 
-  const counts = records.map((record) => record.length - 1)
+  // A record the tokenizer would refuse with this quote counts as read no way.
+  const counts = records.map((record) => read.broken.has(record) ? -1 : record.length - 1)
   let { value, frequency } = mode(counts)
   // Rows that drop their empty trailing fields (`Dupont` under `nom;telephone`) are
   // mostly without the delimiter; the header and the rows that hold one still say it.

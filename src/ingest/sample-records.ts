@@ -3,12 +3,16 @@ export interface SampleRecords {
   // False when the text ends inside the last record (no line break after it, or an open
   // quote): a sample cut at 64 KiB usually does.
   lastComplete: boolean
+  // The records the loader's tokenizer would refuse with this quote: a quote inside
+  // an unquoted field (`Le "Grand" Café`, `l'été`), or text after a closing quote.
+  broken: ReadonlySet<string[]>
 }
 
 // A small, lenient RFC 4180 reader for the dialect sample only (the loader streams with
-// csv-parse). A quote opens a quoted field only at the start of the field; inside, a
-// doubled quote is a literal quote, and delimiters and line breaks are data. Text after
-// a closing quote is kept. Records end at CRLF, LF or a lone CR.
+// csv-tokenizer.ts). A quote opens a quoted field only at the start of the field; inside,
+// a doubled quote is a literal quote, and delimiters and line breaks are data. Text after
+// a closing quote is kept, and the record marked broken, as is one with a quote inside
+// an unquoted field. Records end at CRLF, LF or a lone CR.
 export function readRecords(
   text: string,
   delimiter: string,
@@ -16,37 +20,45 @@ export function readRecords(
   limit: number
 ): SampleRecords {
   const records: string[][] = []
+  const broken = new Set<string[]>()
   const n = text.length
   let record: string[] = []
   let i = 0
+  // As the tokenizer reads them: spaces around quotes are allowed unless tabs delimit.
+  const trims = delimiter !== '\t'
 
   while (i < n && records.length < limit) {
     let field = ''
-    if (quote !== null && text[i] === quote) {
-      const close = closingQuote(text, i + 1, quote)
+    const start = trims ? skipSpaces(text, i) : i
+    const quoted = quote !== null && text[start] === quote
+    if (quoted) {
+      const close = closingQuote(text, start + 1, quote ?? '')
       if (close < 0) {
-        record.push(text.slice(i + 1).replaceAll(quote + quote, quote))
+        record.push(text.slice(start + 1).replaceAll(`${quote}${quote}`, quote ?? ''))
         records.push(record)
-        return { records, lastComplete: false }
+        return { records, lastComplete: false, broken }
       }
-      field = text.slice(i + 1, close).replaceAll(quote + quote, quote)
+      field = text.slice(start + 1, close).replaceAll(`${quote}${quote}`, quote ?? '')
       i = close + 1
     }
 
     const end = fieldEnd(text, i, delimiter)
-    record.push(field + text.slice(i, end))
+    const rest = text.slice(i, end)
+    const after = trims ? rest.replace(/^ +/, '') : rest
+    if (quoted ? after !== '' : quote !== null && rest.includes(quote)) broken.add(record)
+    record.push(field + rest)
     i = end
 
     if (i >= n) {
       records.push(record)
-      return { records, lastComplete: false }
+      return { records, lastComplete: false, broken }
     }
     if (text[i] === delimiter) {
       i++
       if (i === n) {
         record.push('')
         records.push(record)
-        return { records, lastComplete: false }
+        return { records, lastComplete: false, broken }
       }
       continue
     }
@@ -55,7 +67,13 @@ export function readRecords(
     records.push(record)
     record = []
   }
-  return { records, lastComplete: true }
+  return { records, lastComplete: true, broken }
+}
+
+function skipSpaces(text: string, from: number): number {
+  let i = from
+  while (text[i] === ' ') i++
+  return i
 }
 
 // Index of the quote that closes a field opened before `from`, or -1.

@@ -137,3 +137,18 @@ t.test('rows that drop their empty trailing fields keep the header\'s delimiter'
   t.match(sniffDialect('description\nune ligne\nune autre\n', { complete: true }),
     { delimiter: ',' }, 'a file of one column stays one column')
 })
+
+// Found by attacking uploads: the quote was chosen, and the loader then refused the
+// whole file at the first quote inside a field.
+t.test('quotes inside fields are read as characters, not as quoting', async (t) => {
+  t.match(sniffDialect(lines('id;nom', '1;Le "Grand" Café', '2;x'), { complete: true }),
+    { delimiter: ';', quote: null })
+  t.match(sniffDialect(lines('id;nom', '1;"Le Grand" Café', '2;x'), { complete: true }),
+    { delimiter: ';', quote: null, strayQuote: 2 })
+  const apostrophes = sniffDialect(lines('id,nom', "1,l'été", "2,aujourd'hui", '3,x'),
+    { complete: true })
+  t.equal(apostrophes.delimiter, ',')
+  t.not(apostrophes.quote, "'", 'an apostrophe is not a quote')
+  t.match(sniffDialect(lines('id;nom', '1; "a;b" ', '2;"c"'), { complete: true }),
+    { delimiter: ';', quote: '"' }, 'spaces around a quoted field are allowed')
+})
