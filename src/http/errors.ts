@@ -6,6 +6,7 @@ export const ERRORS = {
   ORDER_INVALID: { status: 400, title: 'The order is not valid' },
   CURSOR_INVALID: { status: 400, title: 'The cursor is not valid' },
   BODY_INVALID: { status: 400, title: 'The request body cannot be read' },
+  REQUEST_INVALID: { status: 400, title: 'The HTTP request cannot be parsed' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
   TOKEN_INVALID: { status: 401, title: 'The token is not valid' },
   FORBIDDEN: { status: 403, title: 'This role may not do that' },

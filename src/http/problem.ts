@@ -105,7 +105,12 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 
     const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code]
     if (mapped !== undefined) {
-      return sendProblem(reply, request, mapped, error.message)
+      // The routes that read a body without a file read JSON.
+      const detail = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted ` +
+          'here: send JSON with Content-Type: application/json.'
+        : error.message
+      return sendProblem(reply, request, mapped, detail)
     }
 
     // Unknown errors: the details go to the log only, with the request id the
@@ -139,7 +144,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     return
   }
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
-  const code: ErrorCode = tooLarge ? 'HEADERS_TOO_LARGE' : 'BODY_INVALID'
+  const code: ErrorCode = tooLarge ? 'HEADERS_TOO_LARGE' : 'REQUEST_INVALID'
   const { status, title } = ERRORS[code]
   const body = JSON.stringify({
     type: problemType(code),
@@ -148,7 +153,8 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     code,
     detail: code === 'HEADERS_TOO_LARGE'
       ? 'Shorten the URL (for long `in` filters, split the query) or the headers.'
-      : 'The HTTP request cannot be parsed.'
+      : 'The HTTP request cannot be parsed (a URL holds ASCII only: percent-encode ' +
+        'other characters, as in %C3%A9 for é).'
   })
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_TYPE}\r\n` +

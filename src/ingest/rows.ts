@@ -73,7 +73,10 @@ function checkWidth(record: string[], width: number, line: number, warnings: War
       const column = width + extra + 1
       throw new AppError(
         'CSV_TOO_MANY_FIELDS',
-        `Line ${line} has a value in field ${column}, but the header has ${width} columns.`,
+        `Line ${line} has a value in field ${column}, but the header has ${width} ` +
+          (width === 1
+            ? 'column: is the separator right? (?delimiter= forces it)'
+            : 'columns.'),
         { line, column }
       )
     }

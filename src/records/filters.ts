@@ -75,9 +75,22 @@ export function parseFilters(
       filters.push({ column, op, values })
       continue
     }
-    filters.push({ column, op, values: values.map((v) => canonical(column, v)) })
+    filters.push({ column, op, values: values.map((v) => inValue(column, op, v)) })
   }
   return filters
+}
+
+// `where[jour][in]=a,b` reads as one value: say how to give several, when the
+// value only fails for its comma.
+function inValue(column: StoredColumn, op: Operator, value: string): string {
+  try {
+    return canonical(column, value)
+  } catch (error) {
+    if (op !== 'in' || column.type === 'text' || !value.includes(',')) throw error
+    const message = error instanceof Error ? error.message : String(error)
+    throw new AppError('FILTER_INVALID', `${message} For several values, repeat the ` +
+      `parameter: where[${column.name}][in]=a&where[${column.name}][in]=b.`)
+  }
 }
 
 export function parseOrder(order: string | undefined, columns: StoredColumn[]): OrderKey[] {

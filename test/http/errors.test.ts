@@ -50,6 +50,22 @@ t.test('errors outside the routes', async (t) => {
     t.match(raw, /application\/problem\+json/)
   })
 
+  t.test('a URL with raw non-ASCII bytes is a request error, not a body error', async (t) => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.write(Buffer.concat([Buffer.from('GET /api/v1/datasets?q='),
+          Buffer.from('é'), Buffer.from(' HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')]))
+      })
+      let data = ''
+      socket.on('data', (chunk) => (data += chunk.toString()))
+      socket.on('end', () => resolve(data))
+      socket.on('error', reject)
+    })
+    t.match(raw, /^HTTP\/1\.1 400/)
+    t.match(raw, /"code":"REQUEST_INVALID"/)
+    t.match(raw, /percent-encode/)
+  })
+
   t.test('a plugin error keeps its status under our nearest code', async (t) => {
     const res = await fetch(`${base}/test/plugin-error`)
     t.equal(res.status, 413)
@@ -148,6 +164,15 @@ t.test('odd but well-formed input gets a 400, never a 500', async (t) => {
     t.equal(res.statusCode, 400, url)
     t.match(res.json(), { code: 'VALIDATION_FAILED', detail: /uuid/ }, url)
   }
+  const form = await app.inject({
+    method: 'POST', url: '/api/v1/datasets', payload: 'title=x',
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }
+  })
+  t.equal(form.statusCode, 415)
+  t.match(form.json(), {
+    code: 'UNSUPPORTED_MEDIA_TYPE', detail: /application\/x-www-form-urlencoded .*application\/json/
+  })
+
   const revoke = await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${urn}`, headers })
   t.equal(revoke.statusCode, 400, 'an id in a token route too')
 

@@ -164,6 +164,10 @@ t.test('uploads at the edges', async (t) => {
 
     const header = Array.from({ length: 700 }, (_, i) => `colonne_${i}`).join(',')
     const wideRow = `${'abcdefghijklmno,'.repeat(699)}x`
+    const forced = await editor.put(`/api/v1/resources/${await fresh()}/data?delimiter=,`,
+      'a;b\n1;2\nx,y;3\n')
+    t.match(forced.json(), { code: 'CSV_TOO_MANY_FIELDS', detail: /1 column: is the separator/ })
+
     const wide = await upload(editor, await fresh(), `${header}\n${wideRow}\n`)
     t.equal(wide.status, 422, wide.body)
     t.equal(wide.json().code, 'CSV_ROW_TOO_WIDE')

@@ -121,6 +121,12 @@ t.test('rows paging', async (t) => {
       t.equal(res.status, 400, query)
       t.match(res.json().code, /FILTER_INVALID|VALIDATION_FAILED/, query)
     }
+    const listed = await editor.get(`${base}?where[jour][in]=2024-03-02,2024-03-03`)
+    t.match(listed.json(), { code: 'FILTER_INVALID', detail: /repeat the parameter/ },
+      'several values in one parameter: told how to give them')
+    const repeated = await editor.get(
+      `${base}?where[jour][in]=2024-03-02&where[jour][in]=2024-03-03`)
+    t.equal(repeated.json<Page>().total, 10)
     const stamps = await createResource(editor, await createDataset(editor))
     await upload(editor, stamps, 'quand\n2024-01-01T10:00:00Z\n2024-06-01T10:00:00+02:00\n')
     const at = `/api/v1/resources/${stamps}/records?where[quand][gte]=`
