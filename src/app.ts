@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto'
+
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
@@ -49,6 +51,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // One line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
+    // Random, not counted: `req-1`, `req-2` told anyone how busy the service was, and
+    // started again at each restart, so a log line could not be found by its id.
+    genReqId: () => randomUUID(),
     clientErrorHandler: answerClientError,
     frameworkErrors: (error, request, reply) => {
       sendProblem(reply, request, 'VALIDATION_FAILED', error.message)
@@ -92,7 +97,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerValidation(app)
 
   await app.register(swagger, openapiOptions(config))
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // The documentation is public, as /openapi.json: its pages ignore a token.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, anonymous: true }
+    })
+    await docs.register(swaggerUi, { routePrefix: '/docs' })
+  })
   await app.register(authPlugin, { db, signingKey })
 
   // Public documents: a token, even a bad one, changes nothing about them.

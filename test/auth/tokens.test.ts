@@ -110,9 +110,10 @@ t.test('tokens and roles', async (t) => {
 
   t.test('public documents ignore a bad token', async (t) => {
     const garbage = caller(app, 'garbage')
-    for (const url of ['/catalog', '/healthz', '/openapi.json']) {
+    for (const url of ['/catalog', '/healthz', '/openapi.json', '/docs/json']) {
       t.equal((await garbage.get(url)).status, 200, url)
     }
+    t.ok((await garbage.get('/docs')).status < 400, 'the documentation pages too')
     t.equal((await garbage.get('/api/v1/datasets')).status, 401, 'the API does not')
   })
 })

@@ -163,6 +163,8 @@ t.test('odd but well-formed input gets a 400, never a 500', async (t) => {
     const res = await app.inject({ url })
     t.equal(res.statusCode, 400, url)
     t.match(res.json(), { code: 'VALIDATION_FAILED', detail: /uuid/ }, url)
+    // Request ids are random: a count would tell how busy the service is.
+    t.match(res.json(), { request_id: /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/ }, url)
   }
   const form = await app.inject({
     method: 'POST', url: '/api/v1/datasets', payload: 'title=x',
