@@ -103,9 +103,26 @@ export class UsageError extends Error {
   }
 }
 
+// parseArgs throws a TypeError naming the unknown option or the missing value, in
+// words meant for programmers (`place it at the end of the command after '--'`).
+function parsed(args: string[]) {
+  try {
+    return parseArgs({ args, options: OPTIONS, allowPositionals: true })
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    const message = error instanceof Error ? error.message : String(error)
+    const unknown = /Unknown option '([^']+)'/.exec(message)
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== null) {
+      throw new UsageError(`there is no option ${unknown[1] ?? ''}`)
+    }
+    const missing = /Option '(?:-\w, )?(--?[\w-]+)[^']*' argument missing/.exec(message)
+    if (missing !== null) throw new UsageError(`${missing[1] ?? ''} needs a value`)
+    throw new UsageError(message)
+  }
+}
+
 export function readCommand(args: string[], env: NodeJS.ProcessEnv): PushCommand | 'help' {
-  // parseArgs throws a TypeError naming the unknown option or missing value.
-  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true })
+  const { values, positionals } = parsed(args)
   if (values.help === true) return 'help'
 
   const [file, ...extra] = positionals

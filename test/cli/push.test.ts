@@ -197,7 +197,10 @@ t.test('ouverture push', async (t) => {
   t.test('usage mistakes exit 2 with the usage on stderr', async (t) => {
     const unknown = await cli(['push', good, '-r', resource.id, '--force'], env)
     t.equal(unknown.code, 2)
-    t.match(unknown.stderr, /Unknown option '--force'[\s\S]*Usage: ouverture push/)
+    t.match(unknown.stderr, /^ouverture push: there is no option --force\n[\s\S]*Usage: ouverture push/)
+    const valueless = await cli(['push', good, '--resource'], env)
+    t.equal(valueless.code, 2)
+    t.match(valueless.stderr, /^ouverture push: --resource needs a value\n/)
 
     const noResource = await cli(['push', good], env)
     t.equal(noResource.code, 2)
