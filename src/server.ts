@@ -116,6 +116,7 @@ async function main(): Promise<void> {
     }
     const graceSeconds = config.SHUTDOWN_GRACE_SECONDS
     log.info({ signal, graceSeconds }, 'shutting down')
+    loads.close()
     const grace = setTimeout(() => {
       log.warn({ graceSeconds }, 'requests still under way: closing their connections')
       closeConnections()
@@ -124,6 +125,8 @@ async function main(): Promise<void> {
     clearTimeout(grace)
     await stopParseThreads()
     await database.close()
+    // The last line of a stop that went as planned: a supervisor's log shows it ended.
+    log.info({ signal }, 'stopped')
     process.exit(0)
   }
   whenRunning = (signal) => void stop(signal)

@@ -96,6 +96,12 @@ async function recordFailure(deps: IngestDeps, id: string, failure: object, log:
       await markRevisionFailed(deps.db, id, failure)
       return
     } catch (error) {
+      // A stop takes the embedded database down while uploads end: expected, and
+      // what the next start's clean-up is for.
+      if (deps.loads.closing && isDatabaseGone(error)) {
+        log.warn('failed load left unrecorded: the database stopped; the next start marks it')
+        return
+      }
       if (attempt === 2 || !isDatabaseGone(error)) {
         log.error({ err: error }, 'could not record the failed load')
         return

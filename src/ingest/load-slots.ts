@@ -20,6 +20,8 @@ export class LoadSlots {
   #free: number
   readonly #waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = []
   #stopped = false
+  // Set at the stop's first signal, while loads under way may still finish.
+  #closing = false
 
   constructor(size: number) {
     this.#free = size
@@ -58,6 +60,16 @@ export class LoadSlots {
 
   get stopped(): boolean {
     return this.#stopped
+  }
+
+  // The service is stopping: loads may finish, but the database may go first (Ctrl-C
+  // reaches an embedded PostgreSQL too), and what cannot be recorded is expected.
+  close(): void {
+    this.#closing = true
+  }
+
+  get closing(): boolean {
+    return this.#closing || this.#stopped
   }
 
   // The failure of an upload that the stop broke, whatever it broke first.

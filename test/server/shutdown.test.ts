@@ -122,6 +122,7 @@ t.test('SIGTERM lets an upload under way finish; past the grace period it is cut
     const answer = await upload.answer
     t.equal(answer instanceof Error ? answer.message : answer.status, 201, 'the upload completes')
     t.equal(await service.exited, 0, 'then the service stops cleanly')
+    t.match(service.output(), /"msg":"stopped"/, 'and its log says so, last')
 
     service = await startService({ ...env, SHUTDOWN_GRACE_SECONDS: '1' })
     const [loaded] = await revisions()
