@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 
 import type { SchemaTypes } from '../http/type-provider.js'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 
 import type { CatalogueOptions } from '../catalogue/dataset.routes.js'
 import type { Db } from '../db/database.js'
@@ -58,7 +58,8 @@ export default async function dcatRoutes(app: FastifyInstance, opts: CatalogueOp
       const iris: Iris = { base: config.publicUrl, catalog: `${config.publicUrl}/catalog` }
       const pageUrl = (n: number) => `${config.publicUrl}${url}?page=${n}&page_size=${pageSize}`
       const stream = Readable.from(
-        catalogJsonLd(db, iris, { page, pageSize, total, lastPage, pageUrl }),
+        loggingFailure(catalogJsonLd(db, iris, { page, pageSize, total, lastPage, pageUrl }),
+          request.log),
         { objectMode: false }
       )
       return reply.type(JSONLD).send(stream)
@@ -76,6 +77,20 @@ interface Paging {
 
 // The graph is written node by node: datasets first, batch by batch, then the
 // catalogue node, which lists the datasets of the page by IRI.
+// Once the first bytes are sent, a failure can only cut the answer short (the
+// harvester sees a broken transfer): it must at least be in the log, with its cause.
+async function* loggingFailure(
+  source: AsyncGenerator<string>,
+  log: FastifyBaseLogger
+): AsyncGenerator<string> {
+  try {
+    yield* source
+  } catch (error) {
+    log.error({ err: error }, 'the catalogue failed while it was sent: the answer is cut off')
+    throw error
+  }
+}
+
 async function* catalogJsonLd(db: Db, iris: Iris, p: Paging): AsyncGenerator<string> {
   yield `{"@context":${JSON.stringify(CONTEXT)},"@graph":[`
   let written = 0

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream'
+
 import t from 'tap'
 
 import { buildTestApp } from '../helpers/app.js'
@@ -110,4 +112,30 @@ t.test('the DCAT catalogue', async (t) => {
     const beyond = await anonymous.get('/catalog?page=9&page_size=2')
     t.equal(beyond.status, 404)
   })
+})
+
+// Found by attacking the API: a failure once the catalogue had begun to stream cut it
+// short and left no trace in the log, not even the request.
+t.test('a catalogue that fails while it is sent is logged', async (t) => {
+  const lines: string[] = []
+  const log = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString())
+      done()
+    }
+  })
+  const { app, adminToken, handle } = await buildTestApp(t, {}, { log })
+  const admin = caller(app, adminToken)
+  const editor = caller(app, await tokenFor(admin, 'editor'))
+  const publisher = caller(app, await tokenFor(admin, 'publisher'))
+  const id = await createDataset(editor, { title: 'Coupé' })
+  await publisher.post(`/api/v1/datasets/${id}/publish`)
+
+  // The count before the stream still works; the datasets' query, once streaming, not.
+  await handle.pool.query('alter table organization rename to organization_away')
+  t.teardown(() => handle.pool.query('alter table organization_away rename to organization'))
+  const res = await app.inject({ url: '/catalog' }).catch((error: unknown) => error)
+  const body = res instanceof Error ? '' : (res as { body: string }).body
+  t.notOk(body.endsWith(']}'), 'the answer is not a whole document')
+  t.match(lines.join(''), /the catalogue failed while it was sent/)
 })

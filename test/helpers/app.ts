@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import type { Writable } from 'node:stream'
 
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
@@ -62,9 +63,14 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 export async function buildTestApp(
   t: Teardown,
   env: Record<string, string> = {},
-  // Runs on the new, empty database before the app connects to it.
-  prepare?: (client: pg.Client) => Promise<void>
+  options: {
+    // Runs on the new, empty database before the app connects to it.
+    prepare?: (client: pg.Client) => Promise<void>
+    // Receives the app's log lines (at info level and above), for tests that read them.
+    log?: Writable
+  } = {}
 ): Promise<TestApp> {
+  const { prepare } = options
   const { url: databaseUrl, drop } = await createTestDatabase()
   if (prepare !== undefined) {
     const client = new pg.Client({ connectionString: databaseUrl })
@@ -92,7 +98,9 @@ export async function buildTestApp(
   const admin = await bootstrapOrganization(handle.db, signingKey, config.ORG_NAME)
   if (admin === null) throw new Error('a new test database already had an organization')
 
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+  const logger = options.log === undefined
+    ? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+    : pino({ level: 'info' }, options.log)
   const { db, pool } = handle
   const app = await buildApp({ config, db, pool, signingKey, files, logger })
 

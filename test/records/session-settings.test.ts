@@ -12,9 +12,11 @@ interface Page {
 // with `DateStyle = 'SQL, DMY'`, a time zone with a quarter-hour offset. The API
 // answers the same: dates read back, cursors work, the catalogue is whole.
 t.test('a server set to other date styles and time zones', async (t) => {
-  const { app, adminToken } = await buildTestApp(t, {}, async (client) => {
-    await client.query(`alter database ${client.database ?? ''} set DateStyle = 'SQL, DMY'`)
-    await client.query(`alter database ${client.database ?? ''} set TimeZone = 'Pacific/Chatham'`)
+  const { app, adminToken } = await buildTestApp(t, {}, {
+    prepare: async (client) => {
+      await client.query(`alter database ${client.database ?? ''} set DateStyle = 'SQL, DMY'`)
+      await client.query(`alter database ${client.database ?? ''} set TimeZone = 'Pacific/Chatham'`)
+    }
   })
   const admin = caller(app, adminToken)
   const editor = caller(app, await tokenFor(admin, 'editor'))
