@@ -65,6 +65,11 @@ export async function distributionsOf(db: Db, datasetIds: string[]) {
 
 export type CatalogDistribution = Awaited<ReturnType<typeof distributionsOf>>[number]
 
+export async function findOrganization(db: Db, id: string) {
+  return db.selectFrom('organization').select(['id', 'name']).where('id', '=', id)
+    .executeTakeFirst()
+}
+
 export async function mainOrganization(db: Db) {
   return db
     .selectFrom('organization')

@@ -5,11 +5,12 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 
 import type { CatalogueOptions } from '../catalogue/dataset.routes.js'
 import type { Db } from '../db/database.js'
-import { AppError } from '../http/errors.js'
-import { problems } from '../http/schemas.js'
+import { AppError, notFound } from '../http/errors.js'
+import { idParams, problems } from '../http/schemas.js'
 import {
   countPublished,
   distributionsOf,
+  findOrganization,
   mainOrganization,
   publishedDatasets
 } from './catalog.queries.js'
@@ -32,6 +33,25 @@ const catalogQuery = {
 export default async function dcatRoutes(app: FastifyInstance, opts: CatalogueOptions) {
   const api = app.withTypeProvider<SchemaTypes>()
   const { db, config } = opts
+
+  // The publisher's IRI in the catalogue resolves: a harvester that follows it gets
+  // the organization as a foaf:Agent.
+  api.get('/organizations/:id', {
+    config: { anonymous: true },
+    schema: {
+      summary: 'A publisher of the catalogue (JSON-LD)',
+      tags: ['dcat'],
+      params: idParams,
+      produces: ['application/ld+json'],
+      response: { 200: { type: 'object', additionalProperties: true }, ...problems(400, 404) }
+    }
+  }, async (request, reply) => {
+    const organization = await findOrganization(db, request.params.id)
+    if (organization === undefined) throw notFound('Organization')
+    const iris: Iris = { base: config.publicUrl, catalog: `${config.publicUrl}/catalog` }
+    const node = agentNode(iris, organization.id, organization.name)
+    return reply.type(JSONLD).send({ '@context': CONTEXT, ...node })
+  })
 
   for (const url of ['/catalog', '/catalog.jsonld']) {
     api.get(url, {

@@ -77,6 +77,18 @@ t.test('the DCAT catalogue', async (t) => {
     t.equal(expand(doc, 'dct:title'), `${DCT}title`)
     t.same((catalogs[0] as Node)['dcat:dataset'], [{ '@id': dataset['@id'] }])
     t.notMatch(res.body, draft, 'the draft is absent')
+
+    // The publisher's IRI resolves, as harvesters may follow it.
+    const publisherIri = (dataset['dct:publisher'] as Node)['@id']
+    t.match(publisherIri, /^http:\/\/localhost:3000\/organizations\//)
+    const agent = await anonymous.get(publisherIri.replace('http://localhost:3000', ''))
+    t.equal(agent.status, 200, agent.body)
+    t.match(agent.headers['content-type'], /^application\/ld\+json/)
+    t.match(agent.json(), {
+      '@id': publisherIri, 'foaf:name': { '@value': 'Ville de Test' }, '@context': {}
+    })
+    const unknown = await anonymous.get('/organizations/00000000-0000-4000-8000-000000000000')
+    t.equal(unknown.status, 404)
   })
 
   t.test('a token does not add drafts to the catalogue', async (t) => {
