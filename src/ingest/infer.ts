@@ -1,11 +1,11 @@
 import {
   canonicalDate, canonicalTimestamp, dateKey, newDateShape, newTimestampShape, scanDate,
-  scanTimestamp
+  scanTimestamp, subMillisecond
 } from './dates.js'
 import type { ColumnStats, ColumnType, InferredFormat } from './formats.js'
 import { explainFallback } from './infer-reasons.js'
 import {
-  canonicalNumber, canonicalScannedNumber, newNumberShape, scanNumber
+  canonicalNumber, canonicalScannedNumber, compareNumberText, newNumberShape, scanNumber
 } from './numbers.js'
 import { DEFAULT_NULL_MARKERS, normaliseCell, NullMarkers, scanBoolean } from './values.js'
 
@@ -17,6 +17,8 @@ export type { ColumnStats, ColumnType, InferredFormat } from './formats.js'
 export interface InferrerOptions { nullMarkers?: readonly string[] }
 
 type State = 'none' | Exclude<ColumnType, 'text'> | 'text'
+
+const bySubMillisecond = (a: string, b: string): number => subMillisecond(a) - subMillisecond(b)
 
 // Infers a column's type from every one of its values, in one pass and constant memory.
 // The first value picks a candidate type; each later value must fit it (an integer may
@@ -208,7 +210,12 @@ export class ColumnInferrer {
     else if (this.#state === 'none') this.#state = 'integer'
     this.#grouping ||= n.grouping
     this.#currency ||= n.currency
-    if (this.#isExtreme(n.value)) this.#setExtreme(n.value, canonicalNumber(value))
+    // Up to 15 characters, two numbers never share a float: past that, a tie is
+    // settled on the digits.
+    const exact = value.length <= 15
+    if (this.#isExtreme(n.value, exact)) {
+      this.#setExtreme(n.value, canonicalNumber(value), exact ? undefined : compareNumberText)
+    }
     return true
   }
 
@@ -236,8 +243,9 @@ export class ColumnInferrer {
     } else if (ts.offset !== this.#offset) {
       return false
     }
-    if (this.#isExtreme(ts.epochMs)) {
-      this.#setExtreme(ts.epochMs, canonicalTimestamp(value, ts))
+    // The key counts milliseconds: within one, the microseconds decide.
+    if (this.#isExtreme(ts.epochMs, false)) {
+      this.#setExtreme(ts.epochMs, canonicalTimestamp(value, ts), bySubMillisecond)
     }
     return true
   }
@@ -252,16 +260,21 @@ export class ColumnInferrer {
     return true
   }
 
-  #isExtreme(key: number): boolean {
-    return key < this.#minKey || key > this.#maxKey
+  // `exact`: whether the key tells this value from every other; if not, a value
+  // equal in key to an extreme is rendered and compared (see #setExtreme).
+  #isExtreme(key: number, exact = true): boolean {
+    return key < this.#minKey || key > this.#maxKey ||
+      (!exact && (key === this.#minKey || key === this.#maxKey))
   }
 
-  #setExtreme(key: number, rendered: string): void {
-    if (key < this.#minKey) {
+  #setExtreme(key: number, rendered: string, compare?: (a: string, b: string) => number) {
+    const tie = (extreme: string | undefined) =>
+      compare === undefined || extreme === undefined ? 0 : compare(rendered, extreme)
+    if (key < this.#minKey || (key === this.#minKey && tie(this.#min) < 0)) {
       this.#minKey = key
       this.#min = rendered
     }
-    if (key > this.#maxKey) {
+    if (key > this.#maxKey || (key === this.#maxKey && tie(this.#max) > 0)) {
       this.#maxKey = key
       this.#max = rendered
     }

@@ -338,3 +338,18 @@ t.test('the value observed last comes back canonical, from the scan that accepte
       }
     }
   })
+
+// Found by attacking uploads: extremes were compared as floats and milliseconds.
+t.test('the extremes are exact where floats and milliseconds are not', async (t) => {
+  for (const values of [['9007199254740993', '9007199254740992', '9007199254740994'],
+    ['9007199254740994', '9007199254740992', '9007199254740993']]) {
+    t.match(infer(values), { min: '9007199254740992', max: '9007199254740994' })
+  }
+  t.match(infer(['1', '1.0000000000000001', '0.99999999999999999']),
+    { min: '0.99999999999999999', max: '1.0000000000000001' })
+  t.match(infer(['-1,00000000000000001', '-1', '-1,00000000000000002']),
+    { min: '-1.00000000000000002', max: '-1' })
+  t.match(infer(['2024-01-01T00:00:00.000001Z', '2024-01-01T00:00:00.000002Z',
+    '2024-01-01T00:00:00Z']),
+  { min: '2024-01-01T00:00:00Z', max: '2024-01-01T00:00:00.000002Z' })
+})
