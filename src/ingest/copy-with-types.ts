@@ -13,27 +13,40 @@ export interface Copied {
   outcomes: ColumnOutcome[]
 }
 
+// Passes with guessed types before the whole file is copied as text.
+const TYPED_ATTEMPTS = 3
+
 // Copied with the types guessed from the first rows when they hold for the
-// whole file; otherwise copied again as text, to be converted (typed-load.ts).
+// whole file. A column whose guess misses is copied as text on the next pass, the
+// others keep theirs: a file of a thousand integer columns, one `1.5` far down,
+// stays narrow enough to store, and only that column is converted afterwards
+// (typed-load.ts). Past TYPED_ATTEMPTS passes, every column is copied as text.
 // Runs inside the caller's transaction.
 export async function copyWithTypes(
   client: pg.PoolClient,
   input: CopyInput,
   log: Logger
 ): Promise<Copied> {
-  await client.query('savepoint guessed_types')
-  try {
-    const parsed = await copyFileIntoTable(client, { ...input, guessTypes: true })
-    const outcomes = outcomesOf(parsed, input.forcedDecimal)
-    const loaded = parsed.columns.map((c) => c.loaded)
-    if (loadStands(loaded, outcomes.map((o) => o.format))) return { parsed, outcomes }
-    log.info('guessed types changed by later rows; copying again as text')
-  } catch (error) {
-    if (!(error instanceof GuessMissed)) throw error
-    log.info({ column: error.column, line: error.line }, 'guessed type missed; copying as text')
+  const textColumns: string[] = []
+  for (let attempt = 1; attempt <= TYPED_ATTEMPTS; attempt++) {
+    await client.query('savepoint guessed_types')
+    try {
+      const parsed = await copyFileIntoTable(client, { ...input, guessTypes: true, textColumns })
+      const outcomes = outcomesOf(parsed, input.forcedDecimal)
+      const missed = parsed.columns
+        .filter((c, i) => !loadStands([c.loaded], [outcomes[i]?.format ?? c.loaded]))
+        .map((c) => c.name)
+      if (missed.length === 0) return { parsed, outcomes }
+      log.info({ columns: missed }, 'guessed types changed by later rows; copying them as text')
+      textColumns.push(...missed)
+    } catch (error) {
+      if (!(error instanceof GuessMissed)) throw error
+      log.info({ column: error.column, line: error.line }, 'guessed type missed; copying as text')
+      textColumns.push(error.column)
+    }
+    await client.query('rollback to savepoint guessed_types')
   }
 
-  await client.query('rollback to savepoint guessed_types')
   const parsed = await copyFileIntoTable(client, { ...input, guessTypes: false })
   return { parsed, outcomes: outcomesOf(parsed, input.forcedDecimal) }
 }

@@ -41,7 +41,10 @@ export async function copyFileIntoTable(
 ): Promise<ParsedTable> {
   const source = await input.open()
   const { encoding, dialect, limits, nullMarkers, guessTypes, forcedDecimal } = input
-  const parse = openParse({ encoding, dialect, limits, nullMarkers, guessTypes, forcedDecimal })
+  const textColumns = input.textColumns ?? []
+  const parse = openParse({
+    encoding, dialect, limits, nullMarkers, guessTypes, textColumns, forcedDecimal
+  })
   const table = new TableCopy(client, input)
   // Each answer written to COPY; the rest of a chunk asked for once it is.
   const take = async (answer: Answer) => {

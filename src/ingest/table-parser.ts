@@ -25,6 +25,8 @@ export interface ParseSettings {
   nullMarkers: string[]
   // Copy typed values guessed from the first rows (see typed-load.ts), or text.
   guessTypes: boolean
+  // Columns copied as text all the same: their guess missed on an earlier attempt.
+  textColumns?: string[]
   forcedDecimal: '.' | ',' | undefined
 }
 
@@ -282,10 +284,11 @@ export class TableParser {
   // Each column's format decided (from the rows held so far, or text), and the
   // held rows written out in it.
   #decide(): void {
-    const { guessTypes, forcedDecimal, nullMarkers } = this.settings
+    const { guessTypes, forcedDecimal, nullMarkers, textColumns = [] } = this.settings
     for (const column of this.#columns) {
       const guessed = withForcedDecimal(column.profile.result().format, forcedDecimal)
-      column.loaded = guessTypes && guessed.type !== 'text' ? guessed : TEXT
+      const typed = guessTypes && guessed.type !== 'text' && !textColumns.includes(column.name)
+      column.loaded = typed ? guessed : TEXT
       column.encode = cellEncoder(column.loaded, nullMarkers)
       column.encodeLast = lastValueEncoder(column.loaded, nullMarkers, column.profile)
     }

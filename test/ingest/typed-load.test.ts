@@ -138,3 +138,29 @@ t.test('a guess that does not hold never changes a value', async (t) => {
   t.same(lateDates.types, ['integer', 'date'], 'a column empty in the first rows is typed too')
   t.same(lateDates.rows.data.map((r) => r.jour), ['2023-12-31', '2023-12-31', '2023-12-31'])
 })
+
+// Found by attacking uploads: one missed guess copied every column again as text, and a
+// thousand columns of 8-digit integers (8 bytes each typed, 9 as text) no longer fit
+// PostgreSQL's 8 kB row: the file was refused. Only the column that missed is text now.
+t.test('a missed guess copies only its column again as text', async (t) => {
+  const { app, adminToken } = await buildTestApp(t)
+  const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
+  const id = await createResource(editor, await createDataset(editor))
+
+  const columns = 1000
+  const header = Array.from({ length: columns }, (_, c) => `c${c}`).join(';')
+  // The guess is made on the first 4 MB: about 470 rows of this width.
+  const rows = 600
+  const body = csv(header, rows, (i) => Array.from({ length: columns }, (_, c) =>
+    i === 550 && c === 7 ? '1,5' : String(10_000_000 + i * 10 + (c % 10))).join(';'))
+  const res = await editor.put(`/api/v1/resources/${id}/data`, body)
+  t.equal(res.status, 201, res.body.slice(0, 500))
+  const types = res.json<Revision>().columns.map((c) => c.type)
+  t.equal(types[7], 'decimal', 'the column that missed')
+  t.equal(types.filter((type) => type === 'integer').length, columns - 1, 'the others')
+
+  const row = await editor.get(`/api/v1/resources/${id}/records?where[c0]=10005500`)
+  const values = row.json<Rows>().data[0] ?? {}
+  t.equal(values.c7, 1.5)
+  t.equal(values.c8, 10005508)
+})
