@@ -97,6 +97,13 @@ export class ColumnInferrer {
     else this.#fallBack(value, line)
   }
 
+  // Whether the value observed last was read as a date, a timestamp or a boolean.
+  get lastIsDateOrFlag(): boolean {
+    const state = this.#state
+    return this.#accepted !== null &&
+      (state === 'date' || state === 'timestamp' || state === 'boolean')
+  }
+
   // The value observed last in canonical form for `format` (canonical.ts), from the scan
   // that just accepted it: the loader copies it without scanning it again. Undefined when
   // the column no longer reads as `format` (that value broke it), and for an empty cell

@@ -50,7 +50,8 @@ export class ColumnProfile {
   observe(value: string, line: number): void {
     this.inferrer.observe(value, line)
     if (value === '' || this.markers.has(value)) return
-    this.semantic.observe(value)
+    if (this.inferrer.lastIsDateOrFlag) this.semantic.observeNoKind()
+    else this.semantic.observe(value)
     this.distinct.add(value)
   }
 

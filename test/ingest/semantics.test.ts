@@ -1,5 +1,6 @@
 import t from 'tap'
 
+import { ColumnInferrer } from '../../src/ingest/infer.js'
 import {
   PERSONAL_KINDS, SemanticInferrer, isEmail, isIban, isInseeCommune, isNir, isPhoneFr,
   isPostalCode, isSiren, isSiret, isUrl, type SemanticKind, type SemanticResult
@@ -288,4 +289,58 @@ t.test('ordinary columns have no kind', async (t) => {
   t.equal(kindOf(['oui', 'non']), null)
   t.equal(kindOf(['12', '7', '1523']), null)
   t.equal(kindOf(['Subvention à l’association contact@asso.fr', 'n.c.']), null)
+})
+
+// The loader skips the recognisers for values read as dates, timestamps or booleans
+// (SemanticInferrer.observeNoKind): no recogniser may accept one. Checked over every
+// spelling the inferrer reads as those types, with random values and the edges.
+t.test('no kind recogniser accepts a date, a timestamp or a boolean', async (t) => {
+  let seed = 7
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31
+    return seed % n
+  }
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0')
+  const values: string[] = []
+  for (let i = 0; i < 20_000; i++) {
+    const y = pad(random(2) === 0 ? 1 + random(9999) : 1900 + random(200), 4)
+    const m = 1 + random(12)
+    const d = 1 + random(28)
+    const [mm, dd] = random(2) === 0 ? [pad(m), pad(d)] : [String(m), String(d)]
+    values.push(`${y}-${pad(m)}-${pad(d)}`, `${dd}/${mm}/${y}`, `${dd}-${mm}-${y}`,
+      `${y}/${pad(m)}/${pad(d)}`, `${dd}.${mm}.${y}`)
+    const time = `${pad(random(24))}:${pad(random(60))}` +
+      ['', `:${pad(random(60))}`, `:${pad(random(60))}.${pad(random(10 ** 6), 6)}`][random(3)]
+    const offset = ['', 'Z', `+${pad(random(15))}:${pad(random(60))}`,
+      `-${pad(random(15))}${pad(random(60))}`, `+${pad(random(15))}`][random(5)]
+    values.push(`${y}-${pad(m)}-${pad(d)}${random(2) === 0 ? 'T' : ' '}${time}${offset}`)
+  }
+  for (const word of ['true', 'false', 'oui', 'non', 'vrai', 'faux']) {
+    values.push(word, word.toUpperCase(), word[0]?.toUpperCase() + word.slice(1))
+  }
+
+  const recognisers = { isEmail, isIban, isInseeCommune, isNir, isPhoneFr, isPostalCode,
+    isSiren, isSiret, isUrl }
+  const typed = ['date', 'timestamp', 'boolean']
+  let checked = 0
+  for (const value of values) {
+    const inferrer = new ColumnInferrer()
+    inferrer.observe(value, 2)
+    if (!typed.includes(inferrer.result().format.type)) continue
+    checked++
+    for (const [name, accepts] of Object.entries(recognisers)) {
+      if (accepts(value)) t.fail(`${name} accepts ${value}`)
+    }
+    // And the whole inferrer, coordinates included, ends the same either way.
+    const full = new SemanticInferrer()
+    const short = new SemanticInferrer()
+    for (let n = 0; n < 3; n++) {
+      full.observe(value)
+      short.observeNoKind()
+    }
+    if (JSON.stringify(full.result()) !== JSON.stringify(short.result())) {
+      t.fail(`observeNoKind differs for ${value}`)
+    }
+  }
+  t.ok(checked > 100_000, `${checked} values read as dates, timestamps or booleans`)
 })
