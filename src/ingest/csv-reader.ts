@@ -13,8 +13,10 @@ export class RecordReader {
   readonly #decode: ChunkDecoder
   readonly #tokenizer: CsvTokenizer
   readonly #tail = new DecodedTail()
-  // Whether the text so far holds a NUL (see RowContext in rows.ts).
+  // Whether the text so far holds a NUL, or a backslash or a tab, which COPY text
+  // must escape (see RowContext in rows.ts).
   nul = false
+  escapes = false
 
   constructor(
     private readonly encoding: EncodingResult,
@@ -34,7 +36,7 @@ export class RecordReader {
   push(bytes: Buffer, sink: RecordSink): void {
     try {
       const text = this.#decoded(bytes, false)
-      this.nul ||= text.includes('\0')
+      this.#look(text)
       if (text !== '') this.#tokenizer.push(text, sink)
     } catch (error) {
       throw asProblem(error, this.maxRecordChars)
@@ -45,12 +47,17 @@ export class RecordReader {
   end(sink: RecordSink): void {
     try {
       const text = this.#decoded(Buffer.alloc(0), true)
-      this.nul ||= text.includes('\0')
+      this.#look(text)
       if (text !== '') this.#tokenizer.push(text, sink)
       this.#tokenizer.end(sink)
     } catch (error) {
       throw asProblem(error, this.maxRecordChars)
     }
+  }
+
+  #look(text: string): void {
+    this.nul ||= text.includes('\0')
+    this.escapes ||= text.includes('\\') || text.includes('\t')
   }
 
   // A byte the decoder refuses is a problem naming its line and field.

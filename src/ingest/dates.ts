@@ -250,13 +250,6 @@ export function canonicalTimestamp(s: string, shape: TimestampShape): string {
   return `${local}${digits.slice(0, 3)}:${digits.length > 3 ? digits.slice(3) : '00'}`
 }
 
-// The microseconds past the millisecond of a canonical timestamp: what orders two
-// timestamps that share an epochMs.
-export function subMillisecond(canonical: string): number {
-  const fraction = /T\d{2}:\d{2}:\d{2}\.(\d+)/.exec(canonical)?.[1] ?? ''
-  return Number(fraction.padEnd(6, '0').slice(3, 6))
-}
-
 export interface TimestampFilter {
   // The form the loader stores: `T` between date and time, offset as `Z` or `±hh:mm`.
   canonical: string

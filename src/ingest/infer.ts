@@ -1,11 +1,12 @@
 import {
   canonicalDate, canonicalTimestamp, dateKey, newDateShape, newTimestampShape, scanDate,
-  scanTimestamp, subMillisecond
+  scanTimestamp
 } from './dates.js'
+import { bySubMillisecond, compareNumberText, TypedExtremes } from './extremes.js'
 import type { ColumnStats, ColumnType, InferredFormat } from './formats.js'
 import { explainFallback } from './infer-reasons.js'
 import {
-  canonicalNumber, canonicalScannedNumber, compareNumberText, newNumberShape, scanNumber
+  canonicalNumber, canonicalScannedNumber, newNumberShape, scanNumber
 } from './numbers.js'
 import { DEFAULT_NULL_MARKERS, normaliseCell, NullMarkers, scanBoolean } from './values.js'
 
@@ -18,7 +19,6 @@ export interface InferrerOptions { nullMarkers?: readonly string[] }
 
 type State = 'none' | Exclude<ColumnType, 'text'> | 'text'
 
-const bySubMillisecond = (a: string, b: string): number => subMillisecond(a) - subMillisecond(b)
 
 // Infers a column's type from every one of its values, in one pass and constant memory.
 // The first value picks a candidate type; each later value must fit it (an integer may
@@ -41,12 +41,7 @@ export class ColumnInferrer {
   #separator: '-' | '/' | '.' = '-'
   #offset = false
 
-  // Typed extremes are compared by a numeric key and rendered only when they change
-  // (a number's key is approximate past 2^53: fine for a summary).
-  #minKey = Infinity
-  #maxKey = -Infinity
-  #min: string | undefined
-  #max: string | undefined
+  readonly #extremes = new TypedExtremes()
   #textMin: string | undefined
   #textMax: string | undefined
   // Their first code units; past any code unit while there are none.
@@ -152,7 +147,7 @@ export class ColumnInferrer {
       nullCount: this.#empty + this.#markerCount,
       nonNullCount: this.#values,
       markerCount: this.#markerCount,
-      ...(this.#min === undefined ? {} : { min: this.#min, max: this.#max })
+      ...this.#extremes.range()
     }
   }
 
@@ -220,8 +215,8 @@ export class ColumnInferrer {
     // Up to 15 characters, two numbers never share a float: past that, a tie is
     // settled on the digits.
     const exact = value.length <= 15
-    if (this.#isExtreme(n.value, exact)) {
-      this.#setExtreme(n.value, canonicalNumber(value), exact ? undefined : compareNumberText)
+    if (this.#extremes.admits(n.value, exact)) {
+      this.#extremes.set(n.value, canonicalNumber(value), exact ? undefined : compareNumberText)
     }
     return true
   }
@@ -237,7 +232,7 @@ export class ColumnInferrer {
       return false
     }
     const key = dateKey(d)
-    if (this.#isExtreme(key)) this.#setExtreme(key, canonicalDate(d))
+    if (this.#extremes.admits(key)) this.#extremes.set(key, canonicalDate(d))
     return true
   }
 
@@ -251,8 +246,8 @@ export class ColumnInferrer {
       return false
     }
     // The key counts milliseconds: within one, the microseconds decide.
-    if (this.#isExtreme(ts.epochMs, false)) {
-      this.#setExtreme(ts.epochMs, canonicalTimestamp(value, ts), bySubMillisecond)
+    if (this.#extremes.admits(ts.epochMs, false)) {
+      this.#extremes.set(ts.epochMs, canonicalTimestamp(value, ts), bySubMillisecond)
     }
     return true
   }
@@ -263,28 +258,8 @@ export class ColumnInferrer {
     this.#truth = truth
     this.#state = 'boolean'
     const key = truth ? 1 : 0
-    if (this.#isExtreme(key)) this.#setExtreme(key, String(truth))
+    if (this.#extremes.admits(key)) this.#extremes.set(key, String(truth))
     return true
-  }
-
-  // `exact`: whether the key tells this value from every other; if not, a value
-  // equal in key to an extreme is rendered and compared (see #setExtreme).
-  #isExtreme(key: number, exact = true): boolean {
-    return key < this.#minKey || key > this.#maxKey ||
-      (!exact && (key === this.#minKey || key === this.#maxKey))
-  }
-
-  #setExtreme(key: number, rendered: string, compare?: (a: string, b: string) => number) {
-    const tie = (extreme: string | undefined) =>
-      compare === undefined || extreme === undefined ? 0 : compare(rendered, extreme)
-    if (key < this.#minKey || (key === this.#minKey && tie(this.#min) < 0)) {
-      this.#minKey = key
-      this.#min = rendered
-    }
-    if (key > this.#maxKey || (key === this.#maxKey && tie(this.#max) > 0)) {
-      this.#maxKey = key
-      this.#max = rendered
-    }
   }
 
   #fallBack(value: string, line: number): void {

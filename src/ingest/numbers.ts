@@ -124,30 +124,3 @@ export function canonicalNumber(s: string): string {
 export function canonicalScannedNumber(s: string, shape: NumberShape): string {
   return shape.grouping || shape.currency || shape.decimalMark === ',' ? canonicalNumber(s) : s
 }
-
-// Orders two canonical numbers (`-1234.50`, `9007199254740993`) exactly, where their
-// floating-point values may be equal: past 2^53, or beyond 15 significant digits.
-export function compareNumberText(a: string, b: string): number {
-  const signA = signOf(a)
-  const signB = signOf(b)
-  if (signA !== signB || signA === 0) return signA - signB
-  return signA * compareMagnitude(a.replace('-', ''), b.replace('-', ''))
-}
-
-function signOf(s: string): number {
-  if (!/[1-9]/.test(s)) return 0
-  return s.startsWith('-') ? -1 : 1
-}
-
-function compareMagnitude(a: string, b: string): number {
-  const [intA = '', fracA = ''] = a.split('.')
-  const [intB = '', fracB = ''] = b.split('.')
-  const wholeA = intA.replace(/^0+/, '')
-  const wholeB = intB.replace(/^0+/, '')
-  if (wholeA.length !== wholeB.length) return wholeA.length - wholeB.length
-  if (wholeA !== wholeB) return wholeA < wholeB ? -1 : 1
-  const width = Math.max(fracA.length, fracB.length)
-  const partA = fracA.padEnd(width, '0')
-  const partB = fracB.padEnd(width, '0')
-  return partA === partB ? 0 : partA < partB ? -1 : 1
-}

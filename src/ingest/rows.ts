@@ -36,6 +36,10 @@ export interface RowContext {
   // Whether NUL may appear in a cell: false until the decoded text holds one,
   // which saves searching every cell of the (many) files without.
   nul: boolean
+  // Whether the record's cells hold nothing COPY text escapes: no line break (the
+  // record is on one line) and no backslash or tab in the text so far. Its text
+  // cells are then copied as they are, without looking at each.
+  plain: boolean
 }
 
 // Rows read before the table exists, while the types are being guessed.
@@ -133,7 +137,9 @@ export function rowLine(
     const column = columns[i]!
     const value = cellValue(record[i]!, line, i, context, column.name)
     column.profile.observe(value, line)
-    out += '\t' + encoded(column, column.encodeLast(value), line)
+    out += '\t' + (context.plain && column.loaded === TEXT
+      ? (value === '' ? '\\N' : value)
+      : encoded(column, column.encodeLast(value), line))
   }
   if (width < columns.length) out += missing(columns.length - width)
   return out + '\n'

@@ -1,13 +1,14 @@
 import { AppError } from '../http/errors.js'
 import { RecordReader } from './csv-reader.js'
-import { type Dialect, headerTest, isBlankRecord } from './dialect.js'
-import type { EncodingResult } from './encoding.js'
-import type { InferredFormat } from './infer.js'
+import { headerTest, isBlankRecord } from './dialect.js'
+import type {
+  ParsedColumn, ParseOutput, ParseSettings, ParseSummary, TableColumn
+} from './parse-types.js'
 import type { ColumnProfileResult } from './profile.js'
-import { type Warnings, WarningLog } from './report.js'
+import { WarningLog } from './report.js'
 import {
-  buildColumns, heldLine, type HeldRow, type Limits, type LoadedColumn, readRow, type RowContext,
-  rowLine, TEXT
+  buildColumns, heldLine, type HeldRow, type LoadedColumn, readRow, type RowContext, rowLine,
+  TEXT
 } from './rows.js'
 import {
   cellEncoder, GUESS_CHARS, GUESS_ROWS, lastValueEncoder, withForcedDecimal
@@ -18,35 +19,9 @@ import {
 // Synchronous and free of I/O, so that it runs on a worker thread (see
 // parse-thread.ts) while the main thread moves bytes.
 
-export interface ParseSettings {
-  encoding: EncodingResult
-  dialect: Dialect
-  limits: Limits
-  nullMarkers: string[]
-  // Copy typed values guessed from the first rows (see typed-load.ts), or text.
-  guessTypes: boolean
-  // Columns copied as text all the same: their guess missed on an earlier attempt.
-  textColumns?: string[]
-  forcedDecimal: '.' | ',' | undefined
-}
-
-// A column as its table is created.
-export interface TableColumn {
-  physical: string
-  format: InferredFormat
-}
-
-// What one chunk of the file gives, or the next part of it (see `more`).
-export interface ParseOutput {
-  // The table to create: set once, when the first rows have decided the types.
-  create?: TableColumn[]
-  // COPY text lines, in order; only once the table is decided.
-  copy: string
-  // Data rows read so far.
-  rows: number
-  // Rows read and not yet written out: ask for them with resume().
-  more: boolean
-}
+export type {
+  ParsedColumn, ParseOutput, ParseSettings, ParseSummary, TableColumn
+} from './parse-types.js'
 
 // COPY text handed out at a time. Short rows under a wide header make far more
 // text than they take bytes: two bytes a row under a thousand columns are three
@@ -57,31 +32,6 @@ interface ReadRecord {
   record: string[]
   // The line the record ends on.
   lines: number
-}
-
-export interface ParsedColumn {
-  name: string
-  label: string
-  physical: string
-  // The format the column was copied as: its guessed type, or text.
-  loaded: InferredFormat
-  profile: ColumnProfileResult
-}
-
-// The whole file, once read; plain data, as it crosses threads.
-export interface ParseSummary {
-  columns: ParsedColumn[]
-  rowCount: number
-  headerLine: number
-  // The line where the last data row starts.
-  lastLine: number
-  // Every column's profile as it stood before the last data row was read, for a
-  // last row found to be a total (total-row.ts): without it, a `Total` label
-  // would still count among the values. Absent when the file has no data row, or
-  // ends with a repeated header.
-  withoutLastRow?: ColumnProfileResult[]
-  skipped: { blank: number; repeatedHeader: number; preamble: number }
-  warnings: Warnings
 }
 
 export class TableParser {
@@ -120,7 +70,9 @@ export class TableParser {
   constructor(private readonly settings: ParseSettings) {
     this.#reader = new RecordReader(settings.encoding, settings.dialect,
       settings.limits.maxRecordChars)
-    this.#context = { limits: settings.limits, warnings: this.#warnings, nul: false }
+    this.#context = {
+      limits: settings.limits, warnings: this.#warnings, nul: false, plain: false
+    }
     const { strayQuote } = settings.dialect
     if (strayQuote !== undefined) {
       this.#warn('QUOTES_KEPT', 'Fields start with quotes here, but reading quotes breaks ' +
@@ -238,6 +190,7 @@ export class TableParser {
     const { dialect, limits } = this.settings
     this.#context.nul = this.#reader.nul
     const line = this.#previousEnd + 1
+    this.#context.plain = !this.#reader.escapes && lines === line
     this.#previousEnd = lines
 
     if (isBlankRecord(record)) {
