@@ -23,8 +23,11 @@ export interface DatabaseHandle {
 
 // Every session reads and writes dates as ISO, in UTC, whatever the server or the
 // database is set to: node-postgres parses only ISO dates (under `SQL, DMY` every
-// date came back empty), and cursors carry dates as the server writes them.
-const SESSION_OPTIONS = '-c DateStyle=ISO,YMD -c TimeZone=UTC'
+// date came back empty), and cursors carry dates as the server writes them. And its
+// transactions are READ COMMITTED, which the locks taken before a check assume: under
+// REPEATABLE READ, a check after a lock read the snapshot from before it.
+const SESSION_OPTIONS = '-c DateStyle=ISO,YMD -c TimeZone=UTC ' +
+  '-c default_transaction_isolation=read\\ committed'
 
 export function connect(connectionString: string, max = 10): DatabaseHandle {
   const pool = new pg.Pool({ connectionString, max, options: SESSION_OPTIONS })

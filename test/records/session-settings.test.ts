@@ -12,15 +12,21 @@ interface Page {
 // with `DateStyle = 'SQL, DMY'`, a time zone with a quarter-hour offset. The API
 // answers the same: dates read back, cursors work, the catalogue is whole.
 t.test('a server set to other date styles and time zones', async (t) => {
-  const { app, adminToken } = await buildTestApp(t, {}, {
+  const { app, adminToken, handle } = await buildTestApp(t, {}, {
     prepare: async (client) => {
       await client.query(`alter database ${client.database ?? ''} set DateStyle = 'SQL, DMY'`)
       await client.query(`alter database ${client.database ?? ''} set TimeZone = 'Pacific/Chatham'`)
+      await client.query(
+        `alter database ${client.database ?? ''} set default_transaction_isolation = serializable`)
     }
   })
   const admin = caller(app, adminToken)
   const editor = caller(app, await tokenFor(admin, 'editor'))
   const publisher = caller(app, await tokenFor(admin, 'publisher'))
+
+  const session = await handle.pool.query<{ level: string }>(
+    'select current_setting(\'transaction_isolation\') as level')
+  t.same(session.rows, [{ level: 'read committed' }], 'the locks before checks hold')
 
   const ids = [await createDataset(editor, { title: 'Un' }), await createDataset(editor)]
   const read = (await editor.get(`/api/v1/datasets/${ids[0] ?? ''}`)).json<{
