@@ -106,7 +106,10 @@ export class CsvTokenizer {
 
   private consume(text: string, final: boolean, sink: RecordSink): void {
     let position = 0
-    if (final || text.length >= this.rereadAt) {
+    // Past the longest record, the text is read whatever: records may have completed
+    // behind the long one, and only the one under way may be refused as too long.
+    const reread = text.length >= this.rereadAt || text.length > this.options.maxRecordChars
+    if (final || reread) {
       this.quoteAt = -1
       this.crAt = -1
       while (position < text.length) {

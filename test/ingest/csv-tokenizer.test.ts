@@ -144,3 +144,20 @@ t.test('a long record arriving in chunks is not read again with every chunk', as
     t.ok(reads <= 4 * fields, `${what}: ${reads} field reads for ${fields} fields`)
   }
 })
+
+// Found by attacking uploads: while a long record waited for its text to double, the
+// records after it piled up and were refused as one record too long.
+t.test('a long record followed by much more text is read, not refused', async (t) => {
+  const tokenizer = new CsvTokenizer({
+    delimiter: ';', quote: '"', trimAroundQuotes: true, maxRecordChars: 1_000_000
+  })
+  const lines = ['a;b', `1;${';'.repeat(600_000)}`]
+  for (let i = 0; i < 200_000; i++) lines.push(`${i};v${i}`)
+  const text = lines.join('\n') + '\n'
+  let records = 0
+  for (let i = 0; i < text.length; i += 65_536) {
+    tokenizer.push(text.slice(i, i + 65_536), () => records++)
+  }
+  tokenizer.end(() => records++)
+  t.equal(records, 200_002)
+})
