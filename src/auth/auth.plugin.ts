@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js'
 import type { Role } from '../db/schema.js'
 import { AppError } from '../http/errors.js'
 import { type Actor, allows } from './roles.js'
+import { findActiveToken } from './token.queries.js'
 import { verifyToken } from './tokens.js'
 
 declare module 'fastify' {
@@ -40,6 +41,18 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void
     }
     if (!allows(request.actor.role, needed)) {
       throw new AppError('FORBIDDEN', `This needs the ${needed} role or above.`)
+    }
+  })
+
+  // A token revoked while a request's body was still arriving (it may be held back for
+  // minutes) must not act: a write checks it again once its body is in. An upload,
+  // whose body arrives in the handler, checks it again as its load commits.
+  app.addHook('preHandler', async (request) => {
+    const { actor } = request
+    if (actor === null || request.method === 'GET' || request.method === 'HEAD') return
+    if ((await findActiveToken(opts.db, actor.tokenId)) === undefined) {
+      throw new AppError('TOKEN_INVALID', 'The token was revoked or expired while the ' +
+        'request was sent.')
     }
   })
 }

@@ -31,7 +31,8 @@ import {
   markRevisionFailed,
   lockAndCheckLatest,
   supersedeOldRevisions,
-  switchToRevision
+  switchToRevision,
+  uploaderActive
 } from './revision.queries.js'
 
 export interface IngestDeps {
@@ -221,6 +222,11 @@ async function finishLoad(
   await convertColumns(client, table, conversions, nullMarkers)
   const rowCount = await removeTotalRow(client, table, parsed, outcomes,
     { forcedDecimal: forced.decimal, nullMarkers })
+
+  if (!(await uploaderActive(client, upload.createdBy))) {
+    throw new AppError('TOKEN_INVALID', 'The token was revoked or expired while the file ' +
+      'was sent: nothing was changed.')
+  }
 
   // The switch below locks the revision row: no progress write may be left
   // waiting on it, or it would wait for this very transaction.
