@@ -2,7 +2,7 @@
 // key (a number's float, a date's day, a timestamp's millisecond) and rendered only
 // when they become an extreme. Where the key may not tell two values apart (floats
 // past 15 digits, timestamps within a millisecond), a value whose key equals an
-// extreme's is rendered and compared exactly.
+// extreme's is rendered and compared exactly (see also offerRendered).
 export class TypedExtremes {
   #minKey = Infinity
   #maxKey = -Infinity
@@ -27,6 +27,14 @@ export class TypedExtremes {
       this.#maxKey = key
       this.#max = rendered
     }
+  }
+
+  // Compared on the rendered values alone: a column of numbers past 15 digits, whose
+  // floats are not even in order (they are summed digit by digit), takes this way
+  // once it has one such value.
+  offerRendered(rendered: string, compare: (a: string, b: string) => number): void {
+    if (this.#min === undefined || compare(rendered, this.#min) < 0) this.#min = rendered
+    if (this.#max === undefined || compare(rendered, this.#max) > 0) this.#max = rendered
   }
 
   range(): { min?: string; max?: string } {

@@ -42,6 +42,7 @@ export class ColumnInferrer {
   #offset = false
 
   readonly #extremes = new TypedExtremes()
+  #longNumbers = false
   #textMin: string | undefined
   #textMax: string | undefined
   // Their first code units; past any code unit while there are none.
@@ -212,11 +213,13 @@ export class ColumnInferrer {
     else if (this.#state === 'none') this.#state = 'integer'
     this.#grouping ||= n.grouping
     this.#currency ||= n.currency
-    // Up to 15 characters, two numbers never share a float: past that, a tie is
-    // settled on the digits.
-    const exact = value.length <= 15
-    if (this.#extremes.admits(n.value, exact)) {
-      this.#extremes.set(n.value, canonicalNumber(value), exact ? undefined : compareNumberText)
+    // Up to 15 characters, a number's float orders it; past that, its digits do, for
+    // this value and every later one.
+    this.#longNumbers ||= value.length > 15
+    if (this.#longNumbers) {
+      this.#extremes.offerRendered(canonicalNumber(value), compareNumberText)
+    } else if (this.#extremes.admits(n.value)) {
+      this.#extremes.set(n.value, canonicalNumber(value))
     }
     return true
   }

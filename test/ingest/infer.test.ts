@@ -353,3 +353,16 @@ t.test('the extremes are exact where floats and milliseconds are not', async (t)
     '2024-01-01T00:00:00Z']),
   { min: '2024-01-01T00:00:00Z', max: '2024-01-01T00:00:00.000002Z' })
 })
+
+// Found by attacking uploads again: past 15 digits, floats summed digit by digit are not
+// even in order, so the extremes were inverted.
+t.test('long numbers are ordered by their digits, not their floats', async (t) => {
+  t.match(infer(['722330.2567435263986', '722330.2567435264013']),
+    { min: '722330.2567435263986', max: '722330.2567435264013' })
+  t.match(infer(['98.634728304920189', '98.634728304920190']),
+    { min: '98.634728304920189', max: '98.634728304920190' })
+  t.match(infer(['7517744126788289902', '7517744126788290341']),
+    { min: '7517744126788289902', max: '7517744126788290341' })
+  t.match(infer(['5', '-3', '12345678901234567890', '7']),
+    { min: '-3', max: '12345678901234567890' }, 'short ones before and after')
+})
