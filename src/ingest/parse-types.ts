@@ -56,8 +56,7 @@ export interface ParseSummary {
   lastLine: number
   // Every column's profile as it stood before the last data row was read, for a
   // last row found to be a total (total-row.ts): without it, a `Total` label
-  // would still count among the values. Absent when the file has no data row, or
-  // ends with a repeated header.
+  // would still count among the values. Absent when the file has no data row.
   withoutLastRow?: ColumnProfileResult[]
   skipped: { blank: number; repeatedHeader: number; preamble: number }
   warnings: Warnings

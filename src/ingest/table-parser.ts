@@ -158,11 +158,12 @@ export class TableParser {
     return this.#ended ? this.#records.length : this.#heldBackFrom
   }
 
-  // Where the held-back records start: the last record that is not blank (the last
-  // row, the header or a repeated header), or the end when all are blank.
+  // Where the held-back records start: the last record that is neither blank nor a
+  // repeated header (the last row, or the header), or the end when there is none.
   #holdBackLast(): void {
     let at = this.#records.length
-    while (at > this.#next && isBlankRecord(this.#records[at - 1]!.record)) at--
+    const skipped = (record: string[]) => isBlankRecord(record) || this.#isHeader(record)
+    while (at > this.#next && skipped(this.#records[at - 1]!.record)) at--
     this.#heldBackFrom = at > this.#next ? at - 1 : this.#records.length
   }
 
@@ -209,6 +210,8 @@ export class TableParser {
       this.#headerLine = dialect.header ? line : 0
       this.#columns = buildColumns(this.#header, limits, this.settings.nullMarkers)
       this.#isHeader = headerTest(this.#header)
+      // Repeated headers at the end are now known: the last row is held back before them.
+      this.#holdBackLast()
       if (dialect.header) return
     }
 

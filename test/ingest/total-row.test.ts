@@ -89,6 +89,13 @@ t.test('a total line left out counts for nothing', async (t) => {
     t.match(column('commune'), { null_count: 0, max: 'Montpellier' })
   })
 
+  t.test('a total followed by a repeated header', async (t) => {
+    const { revision, column } =
+      await load('Année;Montant\n2020;10\n2021;20\n2022;30\nTotal;60\nAnnée;Montant\n')
+    t.ok(removed(revision))
+    t.match(column('annee'), { type: 'integer', max: '2022', distinct_estimate: 3 })
+  })
+
   t.test('a last row that is no total still counts', async (t) => {
     const { revision, column } = await load('annee;montant\n2021;1\n2022;2\nvoir annexe;4\n')
     t.notOk(removed(revision))
