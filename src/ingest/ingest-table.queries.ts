@@ -53,6 +53,14 @@ export async function convertColumns(
   await client.query(`alter table ${tableSql(table)} ${clauses.join(', ')}`)
 }
 
+// Decimal columns whose values are all integers once a total row is gone: exact.
+export async function narrowToIntegers(client: pg.PoolClient, table: string, columns: string[]) {
+  if (columns.length === 0) return
+  const clauses = columns.map((c) => `alter column ${columnSql(c)} type bigint ` +
+    `using ${columnSql(c)}::bigint`)
+  await client.query(`alter table ${tableSql(table)} ${clauses.join(', ')}`)
+}
+
 export function sqlType(format: InferredFormat): string {
   switch (format.type) {
     case 'integer': return 'bigint'

@@ -4,7 +4,7 @@ import type { InferredFormat } from './infer.js'
 import type { SemanticKind } from './semantics.js'
 import { outcomeOf } from './copy-with-types.js'
 import {
-  columnStats, convertColumns, deleteRow, lastRowIsTotal
+  columnStats, convertColumns, deleteRow, lastRowIsTotal, narrowToIntegers
 } from './ingest-table.queries.js'
 import type { ParsedTable } from './loader.js'
 import type { ColumnProfileResult } from './profile.js'
@@ -57,9 +57,9 @@ export async function removeTotalRow(
 }
 
 // Each column as the rows above the total make it. A column that the total's label
-// made text gets its type back, converted in place; a typed column keeps the type
-// it was loaded with (the total's value can only have widened it, integer to
-// decimal, which holds the same values).
+// made text gets its type back, converted in place; one that only the total made
+// decimal (`60,00` under integers) is integer again. Other typed columns keep the
+// type they were loaded with.
 async function restoreOutcomes(
   client: pg.PoolClient,
   table: string,
@@ -68,18 +68,23 @@ async function restoreOutcomes(
   settings: { forcedDecimal: '.' | ',' | undefined; nullMarkers: string[] }
 ): Promise<void> {
   const conversions = []
+  const integers = []
   for (const [i, column] of columns.entries()) {
     const profile = before[i]
     if (profile === undefined) throw new Error('a column has no profile before its total')
     const outcome = outcomeOf(column.physical, profile, settings.forcedDecimal)
-    if (column.format.type === 'text' && outcome.format.type !== 'text') {
+    const [loaded, wanted] = [column.format.type, outcome.format.type]
+    if (loaded === 'text' && wanted !== 'text') {
       conversions.push({ physical: column.physical, loaded: TEXT, format: outcome.format })
-    } else if (column.format.type !== 'text') {
+    } else if (loaded === 'decimal' && wanted === 'integer') {
+      integers.push(column.physical)
+    } else if (loaded !== 'text') {
       outcome.format = column.format
     }
     Object.assign(column, outcome)
   }
   await convertColumns(client, table, conversions, settings.nullMarkers)
+  await narrowToIntegers(client, table, integers)
 }
 
 // Without the profiles of the rows above (a file that ended on a repeated header

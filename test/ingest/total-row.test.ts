@@ -96,6 +96,13 @@ t.test('a total line left out counts for nothing', async (t) => {
     t.match(column('annee'), { type: 'integer', max: '2022', distinct_estimate: 3 })
   })
 
+  t.test('a total that alone made a column decimal', async (t) => {
+    const { revision, column, rows } = await load('Poste;Montant\nA;10\nB;20\nC;30\nTotal;60,00\n')
+    t.ok(removed(revision))
+    t.match(column('montant'), { type: 'integer', min: '10', max: '30' })
+    t.same((await rows('order=-montant&limit=1')).data, [{ poste: 'C', montant: 30 }])
+  })
+
   t.test('a last row that is no total still counts', async (t) => {
     const { revision, column } = await load('annee;montant\n2021;1\n2022;2\nvoir annexe;4\n')
     t.notOk(removed(revision))
