@@ -61,7 +61,10 @@ export function outcomeOf(
   profile: ColumnProfileResult,
   decimal: '.' | ',' | undefined
 ): ColumnOutcome {
-  const { nullCount, min, max, kind, personal, distinct } = profile
+  const { kind, personal, distinct } = profile
   const format = withForcedDecimal(profile.format, decimal)
+  // Decimals written with the other mark than the one forced stay text, as written.
+  const figures = format === profile.format ? profile : profile.asText ?? profile
+  const { nullCount, min, max } = figures
   return { physical, format, nullCount, min, max, kind, personal, distinct }
 }

@@ -26,4 +26,7 @@ export interface ColumnStats {
   // Canonical values (see canonicalValue) for typed columns; code-unit order for text.
   min?: string
   max?: string
+  // A typed column's figures were it read as text after all (a forced decimal mark, a
+  // column of codes): its values as written, its markers as values.
+  asText?: { nullCount: number; min?: string; max?: string }
 }

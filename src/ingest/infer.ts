@@ -148,7 +148,11 @@ export class ColumnInferrer {
       nullCount: this.#empty + this.#markerCount,
       nonNullCount: this.#values,
       markerCount: this.#markerCount,
-      ...this.#extremes.range()
+      ...this.#extremes.range(),
+      asText: {
+        nullCount: this.#empty,
+        ...(this.#textMin === undefined ? {} : { min: this.#textMin, max: this.#textMax })
+      }
     }
   }
 

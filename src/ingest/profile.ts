@@ -63,9 +63,13 @@ export class ColumnProfile {
   result(): ColumnProfileResult {
     const stats = this.inferrer.result()
     const { kind } = this.semantic.result()
+    const format = asCode(stats.format, kind, this.label)
+    // Codes are text: their figures are the text's (`NA` is a value there).
+    const figures = format === stats.format ? {} : stats.asText ?? {}
     return {
       ...stats,
-      format: asCode(stats.format, kind, this.label),
+      ...figures,
+      format,
       kind,
       personal: kind !== null && PERSONAL_KINDS.has(kind),
       distinct: this.distinct.estimate()

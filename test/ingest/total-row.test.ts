@@ -111,3 +111,16 @@ t.test('a total line left out counts for nothing', async (t) => {
     t.match(column('annee').format.reason, /voir annexe/)
   })
 })
+
+// Found by attacking uploads: a column left as text by a forced decimal mark reported
+// numbers that are not in the file as its extremes.
+t.test('a column left as text by a forced decimal mark reports its text', async (t) => {
+  const { app, adminToken } = await buildTestApp(t)
+  const editor = caller(app, await tokenFor(caller(app, adminToken), 'editor'))
+  const resource = await createResource(editor, await createDataset(editor))
+  const res = await editor.put(`/api/v1/resources/${resource}/data?decimal=.`,
+    'v;w\n10,5;a\n9,5;b\n100,25;c\nNA;d\n')
+  t.equal(res.status, 201, res.body)
+  const [v] = res.json<Revision>().report.columns
+  t.match(v, { type: 'text', min: '10,5', max: 'NA', null_count: 0 })
+})
