@@ -81,7 +81,13 @@ export async function listTokens(db: Db, organizationId: string) {
 
 // The organization's admin tokens still in force other than `exceptId`: revoking
 // the last one would lock every administrator out.
-export async function otherActiveAdmins(db: Db, organizationId: string, exceptId: string) {
+// `lasting`: only admin tokens that never expire count.
+export async function otherActiveAdmins(
+  db: Db,
+  organizationId: string,
+  exceptId: string,
+  lasting = false
+) {
   const row = await db
     .selectFrom('api_token')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -89,7 +95,9 @@ export async function otherActiveAdmins(db: Db, organizationId: string, exceptId
     .where('role', '=', 'admin')
     .where('id', '!=', exceptId)
     .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+    .where((eb) => lasting
+      ? eb('expires_at', 'is', null)
+      : eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
@@ -97,7 +105,7 @@ export async function otherActiveAdmins(db: Db, organizationId: string, exceptId
 export async function findToken(db: Db, organizationId: string, id: string) {
   return db
     .selectFrom('api_token')
-    .select(['id', 'role', 'revoked_at'])
+    .select(['id', 'role', 'revoked_at', 'expires_at'])
     .where('id', '=', id)
     .where('organization_id', '=', organizationId)
     .executeTakeFirst()
@@ -114,7 +122,7 @@ export async function revokeToken(db: Db, organizationId: string, id: string): P
   return result.numUpdatedRows > 0n
 }
 
-export type Revocation = 'revoked' | 'not-found' | 'last-admin'
+export type Revocation = 'revoked' | 'not-found' | 'last-admin' | 'last-lasting-admin'
 
 // The check that another admin token remains and the revocation, as one step: two
 // admins revoking each other's token at once must not both succeed, which would
@@ -131,6 +139,12 @@ export async function revokeUnlessLastAdmin(
     if (token === undefined || token.revoked_at !== null) return 'not-found'
     if (token.role === 'admin' && (await otherActiveAdmins(trx, organizationId, id)) === 0) {
       return 'last-admin'
+    }
+    // Revoking the last admin token that never expires would lock the organization out
+    // once the others expire.
+    if (token.role === 'admin' && token.expires_at === null &&
+      (await otherActiveAdmins(trx, organizationId, id, true)) === 0) {
+      return 'last-lasting-admin'
     }
     await revokeToken(trx, organizationId, id)
     return 'revoked'

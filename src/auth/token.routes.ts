@@ -71,6 +71,10 @@ export default async function tokenRoutes(app: FastifyInstance, opts: TokenRoute
     if (outcome === 'last-admin') {
       throw new AppError('STATE_CONFLICT', 'This is the last admin token; issue another first.')
     }
+    if (outcome === 'last-lasting-admin') {
+      throw new AppError('STATE_CONFLICT', 'This is the last admin token that does not ' +
+        'expire; issue another first, with "ttl_days": 0.')
+    }
     await recordAudit(db, actor, 'token.revoke', 'token', request.params.id)
     return reply.code(204).send()
   })

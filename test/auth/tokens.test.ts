@@ -82,7 +82,18 @@ t.test('tokens and roles', async (t) => {
     t.equal(res.status, 409)
     t.equal(res.json().code, 'STATE_CONFLICT')
 
-    const second = await admin.post('/api/v1/tokens', { name: 'second admin', role: 'admin' })
+    // Another admin token that expires is not enough: once it does, nobody is admin.
+    const expiring = await admin.post('/api/v1/tokens',
+      { name: 'admin for a day', role: 'admin', ttl_days: 1 })
+    const lasting = await admin.delete(`/api/v1/tokens/${first?.id ?? ''}`)
+    t.equal(lasting.status, 409)
+    t.match(lasting.json(), { code: 'STATE_CONFLICT', detail: /does not expire/ })
+    const dayToken = expiring.json<{ id: string; token: string }>()
+    t.equal((await caller(app, dayToken.token).delete(`/api/v1/tokens/${dayToken.id}`)).status,
+      204, 'an admin token that expires can go while a lasting one stays')
+
+    const second = await admin.post('/api/v1/tokens',
+      { name: 'second admin', role: 'admin', ttl_days: 0 })
     t.equal((await admin.delete(`/api/v1/tokens/${first?.id ?? ''}`)).status, 204)
     const newAdmin = caller(app, second.json<{ token: string }>().token)
     t.equal((await newAdmin.get('/api/v1/tokens')).status, 200)
@@ -93,7 +104,7 @@ t.test('tokens and roles', async (t) => {
     let current = { ...second.json<{ id: string; token: string }>() }
     for (let round = 0; round < 10; round++) {
       const issued = await caller(app, current.token)
-        .post('/api/v1/tokens', { name: `admin ${round}`, role: 'admin' })
+        .post('/api/v1/tokens', { name: `admin ${round}`, role: 'admin', ttl_days: 0 })
       const other = issued.json<{ id: string; token: string }>()
       const [a, b] = await Promise.all([
         caller(app, current.token).delete(`/api/v1/tokens/${other.id}`),
