@@ -38,9 +38,9 @@ export function registerValidation(app: FastifyInstance): void {
       ['params', request.params]] as const) {
       const path = nulPath(value)
       if (path !== null) {
-        throw new AppError('VALIDATION_FAILED', 'NUL characters are not accepted.', {
-          errors: [{ path: `${part}${path}`, message: 'contains a NUL character' }]
-        })
+        const message = 'contains a NUL character or a lone surrogate'
+        throw new AppError('VALIDATION_FAILED', 'NUL characters and lone surrogates ' +
+          '(`\\ud800`) are not accepted.', { errors: [{ path: `${part}${path}`, message }] })
       }
     }
   })
@@ -87,6 +87,10 @@ function fieldOf(data: unknown, name: string): unknown {
     : undefined
 }
 
+// Half of a UTF-16 pair alone (`"\ud800"` in JSON) cannot be stored: PostgreSQL would
+// keep U+FFFD in its place, silently.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
 // Walked with a list rather than by recursion: a JSON body nested five thousand
 // deep is valid JSON, and must get its 400 from the schema, not a stack overflow.
 function nulPath(root: unknown): string | null {
@@ -94,12 +98,12 @@ function nulPath(root: unknown): string | null {
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [value, path] = next
     if (typeof value === 'string') {
-      if (value.includes('\0')) return path || '/'
+      if (value.includes('\0') || LONE_SURROGATE.test(value)) return path || '/'
       continue
     }
     if (typeof value !== 'object' || value === null) continue
     const entries = Object.entries(value)
-    const badKey = entries.find(([key]) => key.includes('\0'))
+    const badKey = entries.find(([key]) => key.includes('\0') || LONE_SURROGATE.test(key))
     if (badKey !== undefined) return `${path}/${badKey[0]}`
     // Reversed, so that the first field is looked at first.
     for (const [key, item] of entries.reverse()) pending.push([item, `${path}/${key}`])

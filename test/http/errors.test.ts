@@ -178,6 +178,21 @@ t.test('odd but well-formed input gets a 400, never a 500', async (t) => {
   const revoke = await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${urn}`, headers })
   t.equal(revoke.statusCode, 400, 'an id in a token route too')
 
+  // Half a UTF-16 pair would be stored as U+FFFD, silently.
+  for (const payload of ['{"title":"\\ud800"}', '{"title":"a","\\udc00":1}']) {
+    const lone = await app.inject({
+      method: 'POST', url: '/api/v1/datasets', payload,
+      headers: { ...headers, 'content-type': 'application/json' }
+    })
+    t.equal(lone.statusCode, 400, payload)
+    t.match(lone.json(), { code: 'VALIDATION_FAILED', detail: /lone surrogates/ }, payload)
+  }
+  const pair = await app.inject({
+    method: 'POST', url: '/api/v1/datasets', payload: '{"title":"\\ud83d\\ude00 fontaines"}',
+    headers: { ...headers, 'content-type': 'application/json' }
+  })
+  t.equal(pair.statusCode, 201, 'a whole pair is a character like any other')
+
   const deep = `{"title":"a","keywords":${'['.repeat(5000)}${']'.repeat(5000)}}`
   const nested = await app.inject({
     method: 'POST', url: '/api/v1/datasets', payload: deep,
