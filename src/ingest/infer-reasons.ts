@@ -1,5 +1,5 @@
 import { type DateShape, scanDate, scanTimestamp, type TimestampShape } from './dates.js'
-import { type NumberShape, scanNumber } from './numbers.js'
+import { MAX_DIGITS, type NumberShape, scanNumber } from './numbers.js'
 import { hasLeadingZero } from './values.js'
 
 // Why a column that looked typed falls back to text, for the report (see infer.ts).
@@ -55,6 +55,7 @@ export function explainFallback(value: string, line: number, r: Reading): string
 // read two ways or are not plain quantities: said, rather than left unexplained.
 const DOTTED_THOUSANDS = /^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/
 const PERCENT = /^[+-]?\d[\d \u00a0\u202f]*([.,]\d+)?[ \u00a0\u202f]?%$/
+const LONG_DIGITS = new RegExp(`^-?\\d{${MAX_DIGITS + 1},}`)
 const SHORT_YEAR_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2\d{2}$/
 
 function numberNearMiss(value: string): string | undefined {
@@ -62,6 +63,7 @@ function numberNearMiss(value: string): string | undefined {
     return 'dots between thousands are not read; write 1234,56 or 1 234,56'
   }
   if (PERCENT.test(value)) return 'percentages are not read as numbers; drop the % sign'
+  if (LONG_DIGITS.test(value)) return `more than ${MAX_DIGITS} digits: no quantity has as many`
   return undefined
 }
 

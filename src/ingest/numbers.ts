@@ -26,7 +26,7 @@ const INT64_MAX = '9223372036854775807'
 // No quantity has more digits than this; PostgreSQL's numeric would refuse past
 // 131,072 before the decimal mark and 16,383 after it. Longer digit strings are
 // identifiers or garbage, and stay text.
-const MAX_DIGITS = 1000
+export const MAX_DIGITS = 1000
 
 // A 19-digit integer fits a bigint if not above 2^63 - 1 (2^63 when negative).
 function fitsInt64(s: string, start: number, end: number, negative: boolean): boolean {

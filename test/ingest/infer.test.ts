@@ -68,6 +68,8 @@ t.test('spellings read as text say why', async (t) => {
   })
   t.same(formatOf(['1.234']).type, 'decimal', 'one dot is a decimal point')
   t.same(formatOf(['Dupont']), { type: 'text' }, 'plain text needs no reason')
+  t.match(formatOf(['7'.repeat(1001)]),
+    { type: 'text', reason: /^not a number: .* \(more than 1000 digits/ })
 })
 
 t.test('integers beyond 64 bits are decimals', async (t) => {
