@@ -8,13 +8,15 @@ import { isUtf8 } from 'node:buffer'
 export function dispositionName(header: string | undefined): string | undefined {
   if (header === undefined) return undefined
 
-  const extended = /filename\*\s*=\s*([\w!#$&+^`{}~-]*)'[^']*'([^;\s]+)/i.exec(header)
+  const extended = /(?:^|;)\s*filename\*\s*=\s*([\w!#$&+^`{}~-]*)'[^']*'([^;\s]+)/i
+    .exec(header)
   const decoded = extended === null
     ? undefined
     : extendedValue(extended[1] ?? '', extended[2] ?? '')
   if (decoded !== undefined) return decoded.trim() || undefined
 
-  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/i.exec(header)
+  // A quoted name that never closes is read to the end, without its quote.
+  const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)(?:"|$)|([^;]*))/i.exec(header)
   const value = plain?.[1]?.replace(/\\(.)/g, '$1') ?? plain?.[2]
   return value === undefined ? undefined : asUtf8(value).trim() || undefined
 }
@@ -45,7 +47,7 @@ function asUtf8(latin1: string): string {
 export function fileName(given: string | undefined, title: string): string {
   const base = (given ?? '').split(/[/\\]/).pop() ?? ''
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255)
+  const clean = cut(base.replace(/[\u0000-\u001f\u007f]/g, '').trim(), 255)
   return clean === '' || clean === '.' || clean === '..' ? defaultName(title) : clean
 }
 
@@ -57,4 +59,11 @@ function defaultName(title: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
   return `${slug.slice(0, 80) || 'data'}.csv`
+}
+
+// At most `max` UTF-16 units, never half a character: a cut emoji became U+FFFD.
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text
+  const last = text.charCodeAt(max - 1)
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max)
 }

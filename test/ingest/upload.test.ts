@@ -125,7 +125,10 @@ t.test('uploads', async (t) => {
       [`attachment; filename*=UTF-8''bad%FF.csv; filename="repli.csv"`, 'repli.csv'],
       [utf8AsHeader('attachment; filename="subv été.csv"'), 'subv été.csv'],
       ['attachment; filename="dit \\"oui\\".csv"', 'dit "oui".csv'],
-      ['attachment; filename=brut.csv', 'brut.csv']
+      ['attachment; filename=brut.csv', 'brut.csv'],
+      ['attachment; xfilename="autre.csv"; filename="vrai.csv"', 'vrai.csv'],
+      ['attachment; filename="pas fermé.csv', 'pas fermé.csv'],
+      [`attachment; filename*=UTF-8''${'a'.repeat(254)}%F0%9F%98%80.csv`, 'a'.repeat(254)]
     ]
     for (const [header, name] of cases) {
       const resourceId = await createResource(editor, datasetId)
