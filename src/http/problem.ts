@@ -153,8 +153,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     code,
     detail: code === 'HEADERS_TOO_LARGE'
       ? 'Shorten the URL (for long `in` filters, split the query) or the headers.'
-      : 'The HTTP request cannot be parsed (a URL holds ASCII only: percent-encode ' +
-        'other characters, as in %C3%A9 for é).'
+      : error.code === 'HPE_INVALID_URL'
+        ? 'The URL cannot be read: it holds ASCII only (percent-encode other characters, ' +
+          'as in %C3%A9 for é).'
+        : `The HTTP request cannot be parsed (${error.code ?? 'unknown error'}).`
   })
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_TYPE}\r\n` +

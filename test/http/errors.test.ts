@@ -64,6 +64,19 @@ t.test('errors outside the routes', async (t) => {
     t.match(raw, /^HTTP\/1\.1 400/)
     t.match(raw, /"code":"REQUEST_INVALID"/)
     t.match(raw, /percent-encode/)
+
+    // Other requests the parser refuses are not told about URLs.
+    const header = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nX: a\u0000b\r\n\r\n')
+      })
+      let data = ''
+      socket.on('data', (chunk) => (data += chunk.toString()))
+      socket.on('end', () => resolve(data))
+      socket.on('error', reject)
+    })
+    t.match(header, /"code":"REQUEST_INVALID"/)
+    t.notMatch(header, /percent-encode/)
   })
 
   t.test('a plugin error keeps its status under our nearest code', async (t) => {
