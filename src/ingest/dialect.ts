@@ -59,8 +59,10 @@ export function isBlankRecord(cells: string[]): boolean {
 
 const BOM = 0xfeff
 
+// NULs are removed from cells (rows.ts): a header padded with them is still the header.
 const headerCell = (cell: string | undefined): string => {
-  const value = normaliseCell(cell ?? '')
+  const raw = cell ?? ''
+  const value = normaliseCell(raw.includes('\0') ? raw.replaceAll('\0', '') : raw)
   return value.charCodeAt(0) === BOM ? value.slice(1) : value
 }
 

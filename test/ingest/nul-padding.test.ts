@@ -20,16 +20,20 @@ t.test('NUL padding', async (t) => {
 
   // Far enough into a file of text that the NULs do not make it look binary.
   const text = Array.from({ length: 20_000 }, (_, i) => `${i + 1};a;${i}\n`).join('')
-  const csv = `id;nom;montant\n${text}\0\0\n20001;\0 x \0;20\n${'\0'.repeat(512)}\n`
+  // A NUL-padded repeated header, too.
+  const csv = `id;nom;montant\n${text}\0\0\n\0id;nom;montant\0\n20001;\0 x \0;20\n` +
+    `${'\0'.repeat(512)}\n`
   const res = await upload(editor, resource, csv)
   t.equal(res.status, 201, res.body)
   const revision = res.json<Revision>()
   t.equal(revision.row_count, 20_001, 'no phantom rows')
   t.equal(revision.report.skipped_lines.blank, 2)
-  t.match(revision.report.warnings.filter((w) => w.code === 'NUL_REMOVED'), [{ line: 20_003 }])
+  t.match(revision.report.warnings.filter((w) => w.code === 'NUL_REMOVED'), [{ line: 20_004 }])
+  t.ok(revision.report.warnings.some((w) => w.code === 'REPEATED_HEADER'))
   t.notOk(revision.report.warnings.some((w) => w.code === 'SHORT_ROW'))
 
   const rows = await editor.get(`/api/v1/resources/${resource}/records?where[id][gte]=20000`)
+  t.equal(rows.json<{ total: number }>().total, 2)
   t.same(rows.json<{ data: unknown[] }>().data, [
     { id: 20_000, nom: 'a', montant: 19_999 },
     { id: 20_001, nom: 'x', montant: 20 }
