@@ -20,8 +20,9 @@ export interface RecordsQuery {
   filters: Filter[]
   order: OrderKey[]
   limit: number
-  // Sort values of the last row sent (text, as selected below) and its _row.
-  after?: { values: Array<string | null>; row: string } | undefined
+  // Sort values of the last row sent (text, as selected below) and its _row; `true`
+  // for a value too long to carry, read again from that row (see CURSOR_VALUE_MAX).
+  after?: { values: Array<string | null | true>; row: string } | undefined
 }
 
 function ref(column: StoredColumn): RawBuilder<unknown> {
@@ -80,7 +81,11 @@ function whereClause(filters: Filter[]): RawBuilder<unknown> {
 // Keyset pagination over any order, nulls last: the rows strictly after the
 // cursor are those equal on the first i keys and after it on key i, for some i,
 // with the row number as the final, unique key.
-function afterClause(order: OrderKey[], after: NonNullable<RecordsQuery['after']>) {
+function afterClause(
+  table: RawBuilder<unknown>,
+  order: OrderKey[],
+  after: NonNullable<RecordsQuery['after']>
+) {
   const alternatives: RawBuilder<unknown>[] = []
   const equalSoFar: RawBuilder<unknown>[] = []
 
@@ -88,11 +93,13 @@ function afterClause(order: OrderKey[], after: NonNullable<RecordsQuery['after']
     const c = ref(key.column)
     const v = after.values[i] ?? null
     if (v !== null) {
-      const beyond = key.descending
-        ? sql`${c} < ${param(key.column, v)}`
-        : sql`${c} > ${param(key.column, v)}`
+      // A revision's table never changes: the row the cursor names still holds it.
+      const value = v === true
+        ? sql`(select ${c} from ${table} where _row = ${after.row}::bigint)`
+        : param(key.column, v)
+      const beyond = key.descending ? sql`${c} < ${value}` : sql`${c} > ${value}`
       alternatives.push(sql.join([...equalSoFar, sql`(${beyond} or ${c} is null)`], sql` and `))
-      equalSoFar.push(sql`${c} = ${param(key.column, v)}`)
+      equalSoFar.push(sql`${c} = ${value}`)
     } else {
       equalSoFar.push(sql`${c} is null`)
     }
@@ -118,7 +125,7 @@ export async function selectRecords(db: Db, q: RecordsQuery) {
   ]
   const where = q.after === undefined
     ? whereClause(q.filters)
-    : sql`${whereClause(q.filters)} and ${afterClause(q.order, q.after)}`
+    : sql`${whereClause(q.filters)} and ${afterClause(table, q.order, q.after)}`
 
   // ORDER BY names the table's _row column, which no output alias may shadow: an
   // alias `_row` of type text would sort 1, 10, 100, 2… and break the cursor.

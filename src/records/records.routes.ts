@@ -110,19 +110,27 @@ async function queryRecords(
     countRecords(db, table, filters)
   ])
 
-  const keyOf = (row: (typeof rows)[number]) =>
-    [...order.map((_, i) => row[`k${i}`] ?? null), row.row_key]
+  const keyOf = (row: (typeof rows)[number]) => [...order.map((_, i) => {
+    const value = row[`k${i}`] ?? null
+    return typeof value === 'string' && value.length > CURSOR_VALUE_MAX ? true : value
+  }), row.row_key]
   const page = pageOf(rows, limit, tag, keyOf)
   return recordsJson(page.data, columns, total, page.next_cursor)
 }
+
+// A sort value longer than this is not carried in the cursor, which the next page's
+// URL must hold (16 KB at most): the cursor says `true`, and the value is read again
+// from the row it names.
+const CURSOR_VALUE_MAX = 1000
 
 function cursorPosition(values: unknown[], order: OrderKey[]) {
   const keys = order.length
   const row = values[keys]
   const sortValues = values.slice(0, keys)
-  const valid = (v: unknown, i: number): v is string | null => {
+  const valid = (v: unknown, i: number): v is string | null | true => {
     const column = order[i]?.column
-    return v === null || (typeof v === 'string' && column !== undefined && isCursorValue(column, v))
+    return v === null || v === true ||
+      (typeof v === 'string' && column !== undefined && isCursorValue(column, v))
   }
   if (values.length !== keys + 1 || typeof row !== 'string' || !/^\d{1,19}$/.test(row) ||
     !fitsInt64(row) || !sortValues.every(valid)) {

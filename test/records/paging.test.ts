@@ -113,6 +113,26 @@ t.test('rows paging', async (t) => {
     t.equal(refused.json().code, 'CURSOR_INVALID')
   })
 
+  t.test('ordered by long texts, cursors stay short', async (t) => {
+    const id = await createResource(editor, await createDataset(editor))
+    const long = (c: string, n: number) => `${c.repeat(20_000)}${n}`
+    const csv = `n;texte\n1;${long('b', 1)}\n2;${long('a', 2)}\n3;${long('b', 0)}\n4;court\n`
+    t.equal((await upload(editor, id, csv)).status, 201)
+    const url = `/api/v1/resources/${id}/records?order=-texte&limit=1`
+    const seen: unknown[] = []
+    let cursor: string | null = null
+    for (let pages = 0; pages < 10; pages++) {
+      const res = await editor.get(cursor === null ? url : `${url}&cursor=${cursor}`)
+      t.equal(res.status, 200, res.body.slice(0, 200))
+      const page = res.json<Page>()
+      seen.push(...page.data.map((r) => r.n))
+      cursor = page.next_cursor
+      if (cursor === null) break
+      t.ok(cursor.length < 2000, `a cursor of ${cursor.length} characters`)
+    }
+    t.same(seen, [4, 1, 3, 2], 'every row once, in order')
+  })
+
   t.test('malformed filters are refused, not ignored', async (t) => {
     for (const query of ['where[id][zz]=1', 'where[id][eq][x]=1', 'where[]=1', 'where[id]][eq]=1',
       'where[nope]=1', 'where[id][gt]=abc', 'where[jour][gte]=2024-02-30',
