@@ -167,11 +167,14 @@ function preambleLength(records: string[][]): number {
   return hasHeader(records.slice(header)) ? header : 0
 }
 
-// Most consistent first, then more delimiters per record, then more records read that
-// way: a stray quote that never closes swallows the rest of the sample, which is seen as
-// fewer records, so quoting loses to no quoting.
+// A reading that keeps the first line as the header first: one that must take it for a
+// title is the likelier mistake (`nom;telephone` over `Dupont, Jean` read with commas).
+// Then the most consistent, then more delimiters per record, then more records read
+// that way: a stray quote that never closes swallows the rest of the sample, which is
+// seen as fewer records, so quoting loses to no quoting.
 function better(a: Candidate, b: Candidate | undefined): boolean {
   if (b === undefined) return true
+  if ((a.preamble === 0) !== (b.preamble === 0)) return a.preamble === 0
   if (a.consistency !== b.consistency) return a.consistency > b.consistency
   if (a.count !== b.count) return a.count > b.count
   return a.frequency > b.frequency
@@ -189,8 +192,10 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
     }
   }
 
-  // One column: every delimiter that never occurs keeps each line whole.
-  if (best === undefined) {
+  // One column: every delimiter that never occurs keeps each line whole. Also when the
+  // only reading with several took the header for a title and split quoted values
+  // (`adresse` over `"98, rue de la Paix"`), which quotes read as one field each.
+  if (best === undefined || splitsQuotedColumn(sample, best, opts.complete ?? false)) {
     const delimiter = DELIMITERS.find((d) => !sample.includes(d)) ?? ','
     best = candidate(sample, delimiter, '"', opts.complete ?? false)
   }
@@ -204,6 +209,13 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
   const stray = best.quote === null ? quotedFieldLine(sample, best.delimiter) : undefined
   if (stray !== undefined) dialect.strayQuote = stray
   return dialect
+}
+
+function splitsQuotedColumn(sample: string, best: Candidate, complete: boolean): boolean {
+  if (best.quote !== null || best.preamble === 0 || !sample.includes('"')) return false
+  const quoted = candidate(sample, best.delimiter, '"', complete)
+  return quoted.preamble === 0 && quoted.records.length > 1 &&
+    quoted.records.every((record) => record.length === 1)
 }
 
 // The first line (1-based) with a field that starts with a double quote.

@@ -152,3 +152,20 @@ t.test('quotes inside fields are read as characters, not as quoting', async (t) 
   t.match(sniffDialect(lines('id;nom', '1; "a;b" ', '2;"c"'), { complete: true }),
     { delimiter: ';', quote: '"' }, 'spaces around a quoted field are allowed')
 })
+
+// Found by attacking uploads: these lost their header and had their values split.
+t.test('one column of values holding separators stays one column', async (t) => {
+  const addresses = ['adresse', ...['"98, rue de la Paix"', '"64, rue Foch"', '49 avenue Foch']
+    .flatMap((line) => Array.from({ length: 20 }, () => line))]
+  t.match(sniffDialect(lines(...addresses), { complete: true }), { quote: '"', header: true })
+  const comments = sniffDialect(lines('commentaire', '"bien; merci"', 'ok', '"a, b"'),
+    { complete: true })
+  t.match(comments, { quote: '"', preamble: 0 })
+  t.notOk([',', ';'].includes(comments.delimiter), 'no separator splits them')
+  // A first line read as the header beats a reading that takes it for a title.
+  t.match(sniffDialect(lines('nom;telephone', 'Dupont, Jean', 'Martin, Paul;0102030405',
+    'Durand'), { complete: true }), { delimiter: ';', preamble: 0 })
+  // And a real title line is still one.
+  t.match(sniffDialect(lines('Export du 03/04/2024', '', 'nom;valeur', 'x;1', 'y;2'),
+    { complete: true }), { delimiter: ';', preamble: 1 })
+})
