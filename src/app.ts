@@ -20,6 +20,7 @@ import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import dcatRoutes from './dcat/catalog.routes.js'
 import { continueWhenRead } from './http/expect-continue.js'
+import { registerJsonBody } from './http/json-body.js'
 import { openapiOptions } from './http/openapi.js'
 import { answerClientError, registerProblemHandlers, sendProblem } from './http/problem.js'
 import { problemSchema } from './http/schemas.js'
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addSchema(schema)
   }
   registerValidation(app)
+  registerJsonBody(app)
 
   await app.register(swagger, openapiOptions(config))
   // The documentation is public, as /openapi.json: its pages ignore a token.
