@@ -167,14 +167,13 @@ function preambleLength(records: string[][]): number {
   return hasHeader(records.slice(header)) ? header : 0
 }
 
-// A reading that keeps the first line as the header first: one that must take it for a
-// title is the likelier mistake (`nom;telephone` over `Dupont, Jean` read with commas).
-// Then the most consistent, then more delimiters per record, then more records read
-// that way: a stray quote that never closes swallows the rest of the sample, which is
-// seen as fewer records, so quoting loses to no quoting.
+// Most consistent first, then more delimiters per record, then more records read that
+// way: a stray quote that never closes swallows the rest of the sample, which is seen as
+// fewer records, so quoting loses to no quoting. (Preferring readings that keep the first
+// line as the header was tried: a title holding a comma above a `;` table of decimal
+// commas then read as a comma file.)
 function better(a: Candidate, b: Candidate | undefined): boolean {
   if (b === undefined) return true
-  if ((a.preamble === 0) !== (b.preamble === 0)) return a.preamble === 0
   if (a.consistency !== b.consistency) return a.consistency > b.consistency
   if (a.count !== b.count) return a.count > b.count
   return a.frequency > b.frequency

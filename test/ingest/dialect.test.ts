@@ -162,10 +162,12 @@ t.test('one column of values holding separators stays one column', async (t) => 
     { complete: true })
   t.match(comments, { quote: '"', preamble: 0 })
   t.notOk([',', ';'].includes(comments.delimiter), 'no separator splits them')
-  // A first line read as the header beats a reading that takes it for a title.
-  t.match(sniffDialect(lines('nom;telephone', 'Dupont, Jean', 'Martin, Paul;0102030405',
-    'Durand'), { complete: true }), { delimiter: ';', preamble: 0 })
-  // And a real title line is still one.
+  // And a real title line is still one, even holding a comma above decimal commas.
   t.match(sniffDialect(lines('Export du 03/04/2024', '', 'nom;valeur', 'x;1', 'y;2'),
     { complete: true }), { delimiter: ';', preamble: 1 })
+  t.match(sniffDialect(lines('Budget primitif 2014, Ville de Montpellier', 'libelle;montant',
+    'Voirie;1234,50', 'Ecoles;987,25', 'Culture;45,10', 'Sport;12,00'), { complete: true }),
+  { delimiter: ';', preamble: 1 })
+  t.match(sniffDialect(lines('Source : INSEE, 2020;;', 'commune;pop;taux', 'A;100;1,5',
+    'B;200;2,5', 'C;300;3,5'), { complete: true }), { delimiter: ';', preamble: 1 })
 })
