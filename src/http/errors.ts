@@ -17,6 +17,7 @@ export const ERRORS = {
   NOT_ACCEPTABLE: { status: 406, title: 'No representation matches the Accept header' },
   STATE_CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   UPLOAD_TOO_LARGE: { status: 413, title: 'The upload is larger than allowed' },
+  BODY_TOO_LARGE: { status: 413, title: 'The request body is larger than allowed' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'This media type is not accepted here' },
   HEADERS_TOO_LARGE: { status: 431, title: 'The request line or headers are too large' },
   CSV_EMPTY: { status: 422, title: 'The file is empty' },

@@ -235,6 +235,11 @@ t.test('a JSON body that gives a field twice is refused', async (t) => {
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }
   })
   t.equal(fine.statusCode, 201, fine.body)
+  // A JSON body past 1 MiB is not an upload, and is not told it is one.
+  const big = await send(`{"name":"${'x'.repeat(1_100_000)}","role":"reader"}`)
+  t.equal(big.statusCode, 413)
+  t.match(big.json(), { code: 'BODY_TOO_LARGE', title: 'The request body is larger than allowed' })
+
   const poisoned = await send('{"name":"x","role":"reader","__proto__":{"admin":true}}')
   t.equal(poisoned.statusCode, 400, 'prototype poisoning is still refused')
   t.equal((await send('{"name":')).statusCode, 400, 'broken JSON too')
