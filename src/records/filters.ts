@@ -1,3 +1,4 @@
+import { isTimestampText } from '../http/cursor.js'
 import { AppError } from '../http/errors.js'
 import { isCalendarDateText, parseTimestampFilter } from '../ingest/dates.js'
 import type { StoredColumn } from '../ingest/revision.model.js'
@@ -150,20 +151,6 @@ export function canonical(column: StoredColumn, value: string): string {
   }
 }
 
-const PG_TIMESTAMP =
-  /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:[+-](\d{2})(?::(\d{2}))?)?$/
-
-// Every field in range, so that casting it back cannot fail (a forged `99:00:00`
-// or `+05:99` was a 500).
-function isTimestampText(value: string): boolean {
-  const m = PG_TIMESTAMP.exec(value)
-  if (m === null || !isCalendarDateText(m[1] ?? '')) return false
-  const [hours, minutes, seconds, offsetHours, offsetMinutes] = m.slice(2).map(Number)
-  return (hours ?? 99) < 24 && (minutes ?? 99) < 60 && (seconds ?? 99) < 60 &&
-    (m[5] === undefined || (offsetHours ?? 99) <= 15) &&
-    (m[6] === undefined || (offsetMinutes ?? 99) < 60)
-}
-
 // A cursor is opaque but can be forged: each sort value it carries must be what
 // PostgreSQL's text output of the column's type looks like, or it is refused
 // before it reaches SQL.
@@ -172,7 +159,7 @@ export function isCursorValue(column: StoredColumn, value: string): boolean {
     case 'integer': return INTEGER.test(value) && fitsInt64(value)
     case 'decimal': return DECIMAL.test(value)
     case 'date': return isCalendarDateText(value)
-    case 'timestamp': return isTimestampText(value)
+    case 'timestamp': return isTimestampText(value, column.zoned !== false)
     case 'boolean': return value === 'true' || value === 'false'
     case 'text': return !value.includes('\0')
   }
