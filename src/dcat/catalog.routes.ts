@@ -95,8 +95,6 @@ interface Paging {
   pageUrl: (n: number) => string
 }
 
-// The graph is written node by node: datasets first, batch by batch, then the
-// catalogue node, which lists the datasets of the page by IRI.
 // Once the first bytes are sent, a failure can only cut the answer short (the
 // harvester sees a broken transfer): it must at least be in the log, with its cause.
 async function* loggingFailure(
@@ -111,6 +109,8 @@ async function* loggingFailure(
   }
 }
 
+// The graph is written node by node: datasets first, batch by batch, then the
+// catalogue node, which lists the datasets of the page by IRI.
 async function* catalogJsonLd(db: Db, iris: Iris, p: Paging): AsyncGenerator<string> {
   yield `{"@context":${JSON.stringify(CONTEXT)},"@graph":[`
   let written = 0

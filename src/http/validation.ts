@@ -36,7 +36,7 @@ export function registerValidation(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     for (const [part, value] of [['body', request.body], ['querystring', request.query],
       ['params', request.params]] as const) {
-      const path = nulPath(value)
+      const path = unstorablePath(value)
       if (path !== null) {
         const message = 'contains a NUL character or a lone surrogate'
         throw new AppError('VALIDATION_FAILED', 'NUL characters and lone surrogates ' +
@@ -91,9 +91,10 @@ function fieldOf(data: unknown, name: string): unknown {
 // keep U+FFFD in its place, silently.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
+// Where a request's fields hold what PostgreSQL text cannot (NUL, a lone surrogate).
 // Walked with a list rather than by recursion: a JSON body nested five thousand
 // deep is valid JSON, and must get its 400 from the schema, not a stack overflow.
-function nulPath(root: unknown): string | null {
+function unstorablePath(root: unknown): string | null {
   const pending: Array<[unknown, string]> = [[root, '']]
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [value, path] = next
