@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import type pg from 'pg'
 
 import type { Db } from '../db/database.js'
 import type { Role } from '../db/schema.js'
@@ -149,4 +150,21 @@ export async function revokeUnlessLastAdmin(
     await revokeToken(trx, organizationId, id)
     return 'revoked'
   })
+}
+
+// Whether the token that sent an upload still holds, read inside the load's transaction
+// as it commits: one revoked or expired while its upload arrived must not change what
+// is served (the clock's time: now() is when the transaction began, with the upload's
+// first bytes). The row is locked while read, so a revocation waits for the switch, or
+// the switch for it. The same rule as findActiveToken, on the load's own connection.
+export async function tokenHoldsAtCommit(client: pg.PoolClient, tokenId: string | null) {
+  if (tokenId === null) return true
+  const result = await client.query(
+    `select 1 from api_token
+     where id = $1 and revoked_at is null
+       and (expires_at is null or expires_at > clock_timestamp())
+     for share`,
+    [tokenId]
+  )
+  return result.rowCount === 1
 }

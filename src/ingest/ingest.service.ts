@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import type { FastifyBaseLogger as Logger } from 'fastify'
 import type pg from 'pg'
 
+import { tokenHoldsAtCommit } from '../auth/token.queries.js'
 import type { Db } from '../db/database.js'
 import { isDatabaseGone } from '../db/unavailable.js'
 import { AppError } from '../http/errors.js'
@@ -31,8 +32,7 @@ import {
   markRevisionFailed,
   lockAndCheckLatest,
   supersedeOldRevisions,
-  switchToRevision,
-  uploaderActive
+  switchToRevision
 } from './revision.queries.js'
 
 export interface IngestDeps {
@@ -223,7 +223,7 @@ async function finishLoad(
   const rowCount = await removeTotalRow(client, table, parsed, outcomes,
     { forcedDecimal: forced.decimal, nullMarkers })
 
-  if (!(await uploaderActive(client, upload.createdBy))) {
+  if (!(await tokenHoldsAtCommit(client, upload.createdBy))) {
     throw new AppError('TOKEN_INVALID', 'The token was revoked or expired while the file ' +
       'was sent: nothing was changed.')
   }

@@ -85,22 +85,6 @@ export async function lockAndCheckLatest(
   return result.rows[0]?.latest ?? false
 }
 
-// Whether the token that sent an upload still holds, as the load commits: one revoked
-// or expired while its upload arrived must not change what is served (the clock's
-// time: now() is when the transaction began, with the upload's first bytes). A token row is locked
-// while read, so a revocation waits for the switch, or the switch for it.
-export async function uploaderActive(client: pg.PoolClient, tokenId: string | null) {
-  if (tokenId === null) return true
-  const result = await client.query(
-    `select 1 from api_token
-     where id = $1 and revoked_at is null
-       and (expires_at is null or expires_at > clock_timestamp())
-     for share`,
-    [tokenId]
-  )
-  return result.rowCount === 1
-}
-
 // The switch: inside the load's transaction, the revision becomes ready and, if
 // it is the latest, the resource serves it. Readers see either the old revision
 // or the new one, never a mix. The times are the clock's: now() would be when
