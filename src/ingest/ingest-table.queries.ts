@@ -175,21 +175,3 @@ export async function lastRowIsTotal(
 export async function deleteRow(client: pg.PoolClient, table: string, row: number) {
   await client.query(`delete from ${tableSql(table)} where _row = $1`, [row])
 }
-
-// Null count, and for numeric columns the range (min and max exist for every
-// type but boolean; only numbers need recomputing here).
-export async function columnStats(
-  client: pg.PoolClient,
-  table: string,
-  column: string,
-  numeric: boolean
-) {
-  const c = columnSql(column)
-  const range = numeric ? `min(${c})::text` : 'null::text'
-  const result = await client.query<{ nulls: number; min: string | null; max: string | null }>(
-    `select (count(*) - count(${c}))::int as nulls, ${range} as min,
-       ${range.replace('min', 'max')} as max
-     from ${tableSql(table)}`
-  )
-  return result.rows[0] ?? { nulls: 0, min: null, max: null }
-}

@@ -4,7 +4,7 @@ import type { InferredFormat } from './infer.js'
 import type { SemanticKind } from './semantics.js'
 import { outcomeOf } from './copy-with-types.js'
 import {
-  columnStats, convertColumns, deleteRow, lastRowIsTotal, narrowToIntegers
+  convertColumns, deleteRow, lastRowIsTotal, narrowToIntegers
 } from './ingest-table.queries.js'
 import type { ParsedTable } from './loader.js'
 import type { ColumnProfileResult } from './profile.js'
@@ -40,14 +40,15 @@ export async function removeTotalRow(
   const others = columns
     .filter((c) => !isNumber(c) && c.format.type !== 'text')
     .map((c) => c.physical)
-  if (!(await lastRowIsTotal(client, table, parsed.rowCount, numeric, texts, others))) {
+  // The profiles before the last row exist whenever the file has a data row.
+  const before = parsed.withoutLastRow
+  if (before === undefined ||
+    !(await lastRowIsTotal(client, table, parsed.rowCount, numeric, texts, others))) {
     return parsed.rowCount
   }
 
   await deleteRow(client, table, parsed.rowCount)
-  const before = parsed.withoutLastRow
-  if (before === undefined) await recountStats(client, table, columns, isNumber)
-  else await restoreOutcomes(client, table, columns, before, settings)
+  await restoreOutcomes(client, table, columns, before, settings)
   parsed.warnings.add({
     code: 'TOTAL_ROW_REMOVED',
     message: 'The last line sums the columns above it; it was left out of the rows.',
@@ -85,22 +86,4 @@ async function restoreOutcomes(
   }
   await convertColumns(client, table, conversions, settings.nullMarkers)
   await narrowToIntegers(client, table, integers)
-}
-
-// Without the profiles of the rows above (a file that ended on a repeated header
-// after its total), the null counts and numeric ranges are counted again.
-async function recountStats(
-  client: pg.PoolClient,
-  table: string,
-  columns: ColumnOutcome[],
-  isNumber: (c: ColumnOutcome) => boolean
-): Promise<void> {
-  for (const column of columns) {
-    const stats = await columnStats(client, table, column.physical, isNumber(column))
-    column.nullCount = stats.nulls
-    if (isNumber(column)) {
-      column.min = stats.min ?? undefined
-      column.max = stats.max ?? undefined
-    }
-  }
 }
