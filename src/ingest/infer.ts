@@ -19,7 +19,6 @@ export interface InferrerOptions { nullMarkers?: readonly string[] }
 
 type State = 'none' | Exclude<ColumnType, 'text'> | 'text'
 
-
 // Infers a column's type from every one of its values, in one pass and constant memory.
 // The first value picks a candidate type; each later value must fit it (an integer may
 // widen to decimal), or the column becomes text for good and later values are only

@@ -30,15 +30,16 @@ export function readRecords(
   while (i < n && records.length < limit) {
     let field = ''
     const start = trims ? skipSpaces(text, i) : i
-    const quoted = quote !== null && text[start] === quote
-    if (quoted) {
-      const close = closingQuote(text, start + 1, quote ?? '')
+    let quoted = false
+    if (quote !== null && text[start] === quote) {
+      quoted = true
+      const close = closingQuote(text, start + 1, quote)
       if (close < 0) {
-        record.push(text.slice(start + 1).replaceAll(`${quote}${quote}`, quote ?? ''))
+        record.push(text.slice(start + 1).replaceAll(quote + quote, quote))
         records.push(record)
         return { records, lastComplete: false, broken }
       }
-      field = text.slice(start + 1, close).replaceAll(`${quote}${quote}`, quote ?? '')
+      field = text.slice(start + 1, close).replaceAll(quote + quote, quote)
       i = close + 1
     }
 
