@@ -71,8 +71,15 @@ export default async function revisionRoutes(app: FastifyInstance, opts: { db: D
 }
 
 // A revision and its resource, when the resource is the caller's organization's.
+// Another's is answered as an id nobody holds: naming its resource would tell that
+// the revision exists.
 async function loadOwnRevision(db: Db, actor: Actor, id: string) {
   const row = await findRevision(db, id)
   if (row === undefined) throw notFound('Revision')
-  return { row, resource: await loadOwnResource(db, actor, row.resource_id) }
+  try {
+    return { row, resource: await loadOwnResource(db, actor, row.resource_id) }
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound('Revision')
+    throw error
+  }
 }

@@ -10,7 +10,8 @@ import { pino } from 'pino'
 
 import { buildApp } from '../../src/app.js'
 import { bootstrapOrganization } from '../../src/auth/bootstrap.js'
-import { loadSigningKey } from '../../src/auth/tokens.js'
+import { insertOrganization } from '../../src/auth/organization.queries.js'
+import { issueToken, loadSigningKey } from '../../src/auth/tokens.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import { connect, type DatabaseHandle } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
@@ -28,6 +29,9 @@ export interface TestApp {
   adminToken: string
   databaseUrl: string
   dataDir: string
+  // The admin token of a second organization, made on the spot: the API makes none
+  // (one town per deployment), but the data of each must stay its own.
+  otherOrganization: (name: string) => Promise<string>
 }
 
 export function serverUrl(): string {
@@ -112,5 +116,15 @@ export async function buildTestApp(
     await fs.rm(dataDir, { recursive: true, force: true })
   })
 
-  return { app, config, handle, files, adminToken: admin.token, databaseUrl, dataDir }
+  const otherOrganization = async (name: string) => {
+    const organizationId = await insertOrganization(db, name)
+    const issued = await issueToken(db, signingKey, {
+      organizationId, role: 'admin', name: 'other admin', createdBy: null, ttlDays: 0
+    })
+    return issued.token
+  }
+
+  return {
+    app, config, handle, files, adminToken: admin.token, databaseUrl, dataDir, otherOrganization
+  }
 }
