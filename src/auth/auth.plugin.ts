@@ -60,12 +60,24 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<void
 async function authenticate(request: FastifyRequest, opts: AuthOptions) {
   const header = request.headers.authorization
   if (header === undefined) return null
+  // Node keeps the first of repeated Authorization headers; a proxy in front may act on
+  // another. Two credentials are refused rather than one chosen.
+  if (countHeader(request.raw.rawHeaders, 'authorization') > 1) {
+    throw new AppError('REQUEST_INVALID', 'Send one Authorization header, not several.')
+  }
 
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
   if (match?.[1] === undefined) {
     throw new AppError('TOKEN_INVALID', 'Use "Authorization: Bearer <token>".')
   }
   return verifyToken(opts.db, opts.signingKey, match[1])
+}
+
+// rawHeaders alternates names and values, as received.
+function countHeader(raw: string[], name: string): number {
+  let count = 0
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === name) count++
+  return count
 }
 
 export default fp(authPlugin, { name: 'auth' })

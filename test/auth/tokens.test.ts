@@ -1,7 +1,9 @@
+import net from 'node:net'
+
 import t from 'tap'
 
 import { buildTestApp } from '../helpers/app.js'
-import { caller, tokenFor } from '../helpers/http.js'
+import { caller, listen, tokenFor } from '../helpers/http.js'
 
 t.test('tokens and roles', async (t) => {
   const { app, adminToken, handle } = await buildTestApp(t)
@@ -20,6 +22,28 @@ t.test('tokens and roles', async (t) => {
       const res = await caller(app, token).get('/api/v1/datasets')
       t.equal(res.status, 401)
       t.equal(res.json().code, 'TOKEN_INVALID')
+    }
+  })
+
+  t.test('two Authorization headers are refused, whichever comes first', async (t) => {
+    // Written on a socket by hand: HTTP clients merge or refuse a repeated header.
+    const port = await listen(app)
+    for (const pair of [[adminToken, 'garbage'], ['garbage', adminToken]]) {
+      const lines = ['GET /api/v1/tokens HTTP/1.1', 'Host: 127.0.0.1', 'Connection: close',
+        ...pair.map((token) => `Authorization: Bearer ${token}`), '', '']
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = ''
+        const socket = net.connect(port, '127.0.0.1', () => socket.end(lines.join('\r\n')))
+        socket.setEncoding('utf8')
+        socket.on('data', (chunk: string) => { text += chunk })
+        socket.on('end', () => resolve(text))
+        socket.on('error', reject)
+      })
+      const [head = '', body = ''] = answer.split('\r\n\r\n')
+      t.match(head, /^HTTP\/1\.1 400 /)
+      const problem = JSON.parse(body) as { code: string; detail: string }
+      t.equal(problem.code, 'REQUEST_INVALID')
+      t.match(problem.detail, /one Authorization header/)
     }
   })
 
