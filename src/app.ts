@@ -96,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addSchema(schema)
   }
   registerValidation(app)
-  registerJsonBody(app)
+  registerJsonBody(app, config.UPLOAD_IDLE_SECONDS * 1000)
 
   await app.register(swagger, openapiOptions(config))
   // The documentation is public, as /openapi.json: its pages ignore a token.

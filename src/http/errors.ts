@@ -31,6 +31,7 @@ export const ERRORS = {
   CSV_ROW_TOO_WIDE: { status: 422, title: 'A row is too wide to store' },
   CSV_VALUE_REJECTED: { status: 422, title: 'A value cannot be stored' },
   UPLOAD_STALLED: { status: 408, title: 'The upload stopped sending data' },
+  REQUEST_STALLED: { status: 408, title: 'The request stopped arriving' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'The service is not available right now' },
   UPLOADS_BUSY: { status: 503, title: 'Too many uploads are under way' }

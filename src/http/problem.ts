@@ -144,23 +144,29 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     socket.destroy()
     return
   }
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
-  const code: ErrorCode = tooLarge ? 'HEADERS_TOO_LARGE' : 'REQUEST_INVALID'
+  const code = clientErrorCode(error.code)
   const { status, title } = ERRORS[code]
-  const body = JSON.stringify({
-    type: problemType(code),
-    title,
-    status,
-    code,
-    detail: code === 'HEADERS_TOO_LARGE'
-      ? 'Shorten the URL (for long `in` filters, split the query) or the headers.'
-      : error.code === 'HPE_INVALID_URL'
-        ? 'The URL cannot be read: it holds ASCII only (percent-encode other characters, ' +
-          'as in %C3%A9 for é).'
-        : `The HTTP request cannot be parsed (${error.code ?? 'unknown error'}).`
-  })
+  const detail = CLIENT_ERROR_DETAILS[error.code ?? ''] ??
+    `The HTTP request cannot be parsed (${error.code ?? 'unknown error'}).`
+  const body = JSON.stringify({ type: problemType(code), title, status, code, detail })
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_TYPE}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
   )
+}
+
+function clientErrorCode(nodeCode: string | undefined): ErrorCode {
+  if (nodeCode === 'HPE_HEADER_OVERFLOW') return 'HEADERS_TOO_LARGE'
+  // Node's headersTimeout: the request line and headers took too long to arrive.
+  if (nodeCode === 'ERR_HTTP_REQUEST_TIMEOUT') return 'REQUEST_STALLED'
+  return 'REQUEST_INVALID'
+}
+
+const CLIENT_ERROR_DETAILS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'Shorten the URL (for long `in` filters, split the query) or the ' +
+    'headers.',
+  ERR_HTTP_REQUEST_TIMEOUT: 'The request line and headers did not all arrive in time: ' +
+    'send them again.',
+  HPE_INVALID_URL: 'The URL cannot be read: it holds ASCII only (percent-encode other ' +
+    'characters, as in %C3%A9 for é).'
 }
