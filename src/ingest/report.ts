@@ -30,6 +30,11 @@ export class WarningLog implements Warnings {
     if (this.items.length < MAX_WARNINGS) this.items.push(warning)
   }
 
+  // Warnings past those listed, counted only.
+  addUnlisted(code: string, count: number): void {
+    if (count > 0) this.counts[code] = (this.counts[code] ?? 0) + count
+  }
+
   get truncated(): boolean {
     const total = Object.values(this.counts).reduce((a, b) => a + b, 0)
     return total > this.items.length

@@ -10,6 +10,7 @@ import {
   buildColumns, heldLine, type HeldRow, type LoadedColumn, readRow, type RowContext, rowLine,
   TEXT
 } from './rows.js'
+import { addSkipped, type Entry, type SkippedRun } from './skipped-runs.js'
 import {
   cellEncoder, GUESS_CHARS, GUESS_ROWS, lastValueEncoder, withForcedDecimal
 } from './typed-load.js'
@@ -28,12 +29,6 @@ export type {
 // thousand characters of nulls, and one 64 kB chunk made 98 million.
 const MAX_OUTPUT_CHARS = 1 << 20
 
-interface ReadRecord {
-  record: string[]
-  // The line the record ends on.
-  lines: number
-}
-
 export class TableParser {
   readonly #reader: RecordReader
   readonly #warnings = new WarningLog()
@@ -48,10 +43,10 @@ export class TableParser {
   // Held rows still to write out once the table is decided, from `#flushAt`.
   #flushing: HeldRow[] | null = null
   #flushAt = 0
-  // Records split from the text and not processed yet, from `#next`. Until the
-  // end of the file, the last one that is not blank is held back, with the
-  // blank ones after it: it may be the last row (see withoutLastRow).
-  #records: ReadRecord[] = []
+  // Records split from the text and not processed yet, from `#next` (see
+  // skipped-runs.ts). Until the end of the file, the last one that is not blank is
+  // held back, with the blank ones after it: it may be the last row (withoutLastRow).
+  #records: Entry[] = []
   #next = 0
   #heldBackFrom = 0
   #withoutLastRow: ColumnProfileResult[] | undefined
@@ -63,8 +58,16 @@ export class TableParser {
   #headerLine = 0
   #lastLine = 0
   #previousEnd = 0
+  #collectedEnd = 0
   readonly #collect = (record: string[], lines: number) => {
-    this.#records.push({ record, lines })
+    const start = this.#collectedEnd + 1
+    this.#collectedEnd = lines
+    const header = this.#header !== null && this.#isHeader(record)
+    if (header || isBlankRecord(record)) {
+      addSkipped(this.#records, this.#next, { header, start, lines })
+    } else {
+      this.#records.push({ record, lines })
+    }
   }
 
   constructor(private readonly settings: ParseSettings) {
@@ -141,7 +144,11 @@ export class TableParser {
       if (this.#next < this.#available()) {
         const at = this.#next++
         const next = this.#records[at]!
-        this.#record(next.record, next.lines, this.#ended && at === this.#heldBackFrom)
+        if ('record' in next) {
+          this.#record(next.record, next.lines, this.#ended && at === this.#heldBackFrom)
+        } else {
+          this.#skipRun(next)
+        }
         continue
       }
       this.#records = this.#records.slice(this.#next)
@@ -162,8 +169,9 @@ export class TableParser {
   // repeated header (the last row, or the header), or the end when there is none.
   #holdBackLast(): void {
     let at = this.#records.length
-    const skipped = (record: string[]) => isBlankRecord(record) || this.#isHeader(record)
-    while (at > this.#next && skipped(this.#records[at - 1]!.record)) at--
+    const skipped = (entry: Entry) =>
+      !('record' in entry) || isBlankRecord(entry.record) || this.#isHeader(entry.record)
+    while (at > this.#next && skipped(this.#records[at - 1]!)) at--
     this.#heldBackFrom = at > this.#next ? at - 1 : this.#records.length
   }
 
@@ -235,6 +243,17 @@ export class TableParser {
     const guessing = this.settings.guessTypes &&
       this.#held.length < GUESS_ROWS && this.#heldChars < GUESS_CHARS
     if (!guessing) this.#decide()
+  }
+
+  // What the records of the run would each have done (see #record).
+  #skipRun(run: SkippedRun): void {
+    this.#previousEnd = run.lines
+    this.#skipped.blank += run.blank
+    this.#skipped.repeatedHeader += run.headers
+    for (const line of run.headerLines) {
+      this.#warn('REPEATED_HEADER', 'Header line repeated; skipped.', line)
+    }
+    this.#warnings.addUnlisted('REPEATED_HEADER', run.headers - run.headerLines.length)
   }
 
   // Each column's format decided (from the rows held so far, or text), and the
