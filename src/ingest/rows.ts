@@ -50,12 +50,18 @@ export interface HeldRow {
   values: string[]
 }
 
-export function buildColumns(header: string[], limits: Limits, nullMarkers: string[]) {
+// `line`: the header's, or the first row's when the file has no header.
+export function buildColumns(
+  header: string[],
+  limits: Limits,
+  nullMarkers: string[],
+  line: number
+) {
   if (header.length > limits.maxColumns) {
     throw new AppError(
       'CSV_TOO_MANY_COLUMNS',
       `The header has ${header.length} columns; at most ${limits.maxColumns} are accepted.`,
-      { line: 1 }
+      { line }
     )
   }
   return columnNames(header).map((name, i): LoadedColumn => ({

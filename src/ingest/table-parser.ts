@@ -216,7 +216,7 @@ export class TableParser {
     if (this.#header === null) {
       this.#header = dialect.header ? record : record.map((_, i) => `column_${i + 1}`)
       this.#headerLine = dialect.header ? line : 0
-      this.#columns = buildColumns(this.#header, limits, this.settings.nullMarkers)
+      this.#columns = buildColumns(this.#header, limits, this.settings.nullMarkers, line)
       this.#isHeader = headerTest(this.#header)
       // Repeated headers at the end are now known: the last row is held back before them.
       this.#holdBackLast()

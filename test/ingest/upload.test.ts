@@ -97,11 +97,14 @@ t.test('uploads', async (t) => {
     const resourceId = await createResource(editor, datasetId)
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489',
       'hex')
+    const wide = Array.from({ length: 1001 }, (_, i) => `c${i}`).join(';')
     const cases: Array<[string, Buffer | string, string, number | undefined]> = [
       ['a PNG image', png, 'CSV_NOT_TEXT', undefined],
       ['an empty file', '', 'CSV_EMPTY', undefined],
       ['an unclosed quote', 'a,b\n"x",2\n"y, z",3\n3,"oops\n4,5\n', 'CSV_MALFORMED', 4],
-      ['blank lines only', '\n \n\n', 'CSV_NO_HEADER', undefined]
+      ['blank lines only', '\n \n\n', 'CSV_NO_HEADER', undefined],
+      ['too many columns, under a title line', `Export du 03/04/2024\n\n\n${wide}\n${wide}\n`,
+        'CSV_TOO_MANY_COLUMNS', 4]
     ]
     for (const [what, body, code, line] of cases) {
       const res = await upload(editor, resourceId, body)
