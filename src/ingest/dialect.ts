@@ -49,6 +49,8 @@ interface Candidate {
   count: number
   frequency: number
   consistency: number
+  // Records this reading finds blank: `"";""` is one with quotes read, a row without.
+  blank: number
 }
 
 // A line of only spaces (or only empty fields) says nothing about the dialect, and the
@@ -97,8 +99,9 @@ function candidate(
   // The last record of a cut sample may be missing fields; drop it, unless it is the
   // only one.
   const cut = !complete && !read.lastComplete && read.records.length > 1
-  const all = (cut ? read.records.slice(0, -1) : read.records)
-    .filter((record) => !isBlankRecord(record))
+  const kept = cut ? read.records.slice(0, -1) : read.records
+  const all = kept.filter((record) => !isBlankRecord(record))
+  const blank = kept.length - all.length
   const preamble = preambleLength(all)
   const records = all.slice(preamble)
 
@@ -117,7 +120,7 @@ function candidate(
   const count = records.length > 1 && records[0]?.length === 1 ? 0 : value
 
   const consistency = records.length === 0 ? 0 : frequency / records.length
-  return { delimiter, quote, records, preamble, count, frequency, consistency }
+  return { delimiter, quote, records, preamble, count, frequency, consistency, blank }
 }
 
 // The most frequent value (the largest on a tie) and how often it occurs.
@@ -169,14 +172,13 @@ function preambleLength(records: string[][]): number {
 
 // Most consistent first, then more delimiters per record, then more records read that
 // way: a stray quote that never closes swallows the rest of the sample, which is seen as
-// fewer records, so quoting loses to no quoting. (Preferring readings that keep the first
-// line as the header was tried: a title holding a comma above a `;` table of decimal
-// commas then read as a comma file.)
+// fewer records, so quoting loses to no quoting. A record a reading finds blank counts
+// as read that way too: `"";"";""` is a blank row with quotes read, not a row of `""`.
 function better(a: Candidate, b: Candidate | undefined): boolean {
   if (b === undefined) return true
   if (a.consistency !== b.consistency) return a.consistency > b.consistency
   if (a.count !== b.count) return a.count > b.count
-  return a.frequency > b.frequency
+  return a.frequency + a.blank > b.frequency + b.blank
 }
 
 // Delimiter and quote that split the sample's records most consistently (the same
@@ -184,12 +186,20 @@ function better(a: Candidate, b: Candidate | undefined): boolean {
 // header.
 export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
   let best: Candidate | undefined
+  let whole: Candidate | undefined
   for (const quote of QUOTES) {
     for (const delimiter of DELIMITERS) {
       const next = candidate(sample, delimiter, quote, opts.complete ?? false)
-      if (next.count > 0 && better(next, best)) best = next
+      if (next.count === 0) continue
+      if (better(next, best)) best = next
+      if (explainsEveryLine(next) && better(next, whole)) whole = next
     }
   }
+  // A reading that splits every line alike, the first included, beats one that must
+  // call the first lines titles to be consistent: that one took the header for a title
+  // because the rows split otherwise (`Dupont, Jean;12,50` read with `,` under
+  // `nom;montant`, or `"43,615"` read without quotes under `nom,latitude`).
+  if (best !== undefined && best.preamble > 0 && whole !== undefined) best = whole
 
   // One column: every delimiter that never occurs keeps each line whole. Also when the
   // only reading with several took the header for a title and split quoted values
@@ -208,6 +218,10 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
   const stray = best.quote === null ? quotedFieldLine(sample, best.delimiter) : undefined
   if (stray !== undefined) dialect.strayQuote = stray
   return dialect
+}
+
+function explainsEveryLine(c: Candidate): boolean {
+  return c.preamble === 0 && c.consistency === 1 && c.records.length > 1
 }
 
 function splitsQuotedColumn(sample: string, best: Candidate, complete: boolean): boolean {

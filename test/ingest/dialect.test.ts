@@ -171,3 +171,30 @@ t.test('one column of values holding separators stays one column', async (t) => 
   t.match(sniffDialect(lines('Source : INSEE, 2020;;', 'commune;pop;taux', 'A;100;1,5',
     'B;200;2,5', 'C;300;3,5'), { complete: true }), { delimiter: ';', preamble: 1 })
 })
+
+// Found by attacking uploads: the header was taken for a title line and the rows split
+// wherever a comma stood, silently.
+t.test('a reading that splits every line alike beats one that needs a title', async (t) => {
+  const fountains = lines('nom,latitude,longitude', 'Fontaine A,"43,615","3,87576"',
+    'Fontaine B,"43,590","3,84642"', 'Fontaine C,"43,642","3,93586"')
+  t.match(sniffDialect(fountains, { complete: true }),
+    { delimiter: ',', quote: '"', header: true, preamble: 0 }, 'quoted commas stay in')
+  for (const delimiter of [';', '\t', '|']) {
+    const people = lines(`nom${delimiter}montant`, `Dupont, Jean${delimiter}12,50`,
+      `Martin, Paul${delimiter}3,05`)
+    t.match(sniffDialect(people, { complete: true }), { delimiter, preamble: 0 },
+      `rows holding more commas than ${JSON.stringify(delimiter)}`)
+  }
+  t.match(sniffDialect(lines('prix_ht;prix_ttc', '10,00;12,00', '15,50;18,60', '7,25;8,70'),
+    { complete: true }), { delimiter: ';', preamble: 0 }, 'decimal commas only')
+  t.match(sniffDialect(lines('Liste des fontaines', 'nom,latitude', 'A,"43,615"', 'B,"43,590"'),
+    { complete: true }), { delimiter: ',', quote: '"', preamble: 1 },
+  'a real title above quoted commas is still a title')
+})
+
+t.test('a row of empty quoted fields is a blank row, not a reason to keep quotes',
+  async (t) => {
+    const sample = ['"id";"montant";"code"', '"1";"12,50";"01004"', '"";"";""',
+      '"2";"3,00";"01005"'].join('\r\n') + '\r\n'
+    t.match(sniffDialect(sample, { complete: true }), { delimiter: ';', quote: '"', header: true })
+  })

@@ -53,10 +53,36 @@ t.test('uploads', async (t) => {
     t.equal(rows.total, 2)
   })
 
+  // Found by attacking uploads: the header became a title line, the values were split.
+  t.test('commas inside quotes or beside another separator stay in their values',
+    async (t) => {
+      const cases: Array<[string, Record<string, unknown>]> = [
+        ['nom,latitude,longitude\nFontaine A,"43,615","3,87576"\n' +
+          'Fontaine B,"43,590","3,84642"\n',
+        { nom: 'Fontaine A', latitude: 43.615, longitude: 3.87576 }],
+        ['nom;montant\nDupont, Jean;12,50\nMartin, Paul;3,05\n',
+          { nom: 'Dupont, Jean', montant: 12.5 }],
+        ['"id";"montant";"code"\r\n"1";"12,50";"01004"\r\n"";"";""\r\n"2";"3,00";"01005"\r\n',
+          { id: 1, montant: 12.5, code: '01004' }]
+      ]
+      for (const [csv, first] of cases) {
+        const resourceId = await createResource(editor, datasetId)
+        const res = await upload(editor, resourceId, csv)
+        t.equal(res.status, 201, res.body)
+        t.equal(res.json<Revision>().row_count, 2)
+        const rows = await editor.get(`/api/v1/resources/${resourceId}/records`)
+        t.same(rows.json<Records>().data[0], first)
+      }
+    })
+
   t.test('a row with too many fields is refused with its line, and the previous revision stays',
     async (t) => {
       const resourceId = await createResource(editor, datasetId)
       t.equal((await upload(editor, resourceId, 'a,b\n1,2\n3,4\n')).status, 201)
+      const ingestTables = async () => (await handle.pool.query<{ n: number }>(
+        `select count(*)::int as n from pg_tables where schemaname = 'ingest'`
+      )).rows[0]?.n
+      const before = await ingestTables()
 
       const bad = await upload(editor, resourceId, 'a,b\n1,2\n5,6\n7,8,9\n')
       t.equal(bad.status, 422)
@@ -69,10 +95,7 @@ t.test('uploads', async (t) => {
       const rows = (await editor.get(`/api/v1/resources/${resourceId}/records`)).json<Records>()
       t.same(rows.data, [{ a: 1, b: 2 }, { a: 3, b: 4 }], 'the previous rows still serve')
 
-      const tables = await handle.pool.query<{ n: number }>(
-        `select count(*)::int as n from pg_tables where schemaname = 'ingest'`
-      )
-      t.equal(tables.rows[0]?.n, 2, 'no half-built table is left')
+      t.equal(await ingestTables(), before, 'no half-built table is left')
     })
 
   t.test('encodings made here: Windows-1252 and UTF-16 come back with their accents', async (t) => {
