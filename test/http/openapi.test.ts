@@ -9,9 +9,13 @@ import { caller } from '../helpers/http.js'
 interface Operation {
   summary?: string
   tags?: string[]
-  responses?: Record<string, unknown>
+  responses?: Record<string, { content?: Record<string, unknown> }>
   security?: unknown[]
+  parameters?: unknown[]
+  requestBody?: { content: Record<string, unknown> }
 }
+
+type Paths = Record<string, Record<string, Operation>>
 
 t.test('the committed openapi/openapi.json is the one the routes generate', async (t) => {
   const committed: unknown = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'))
@@ -32,6 +36,43 @@ t.test('every operation is described, and writes are marked as secured', async (
   }
   const records = doc.paths['/api/v1/resources/{id}/records']?.get as { parameters: unknown[] }
   t.ok(JSON.stringify(records.parameters).includes('"deepObject"'), 'filters are documented')
+})
+
+// Found by attacking the API: errors were documented as application/json, and answers
+// the service gives (400 for a bad id, 401 for a bad token, 415) were not documented.
+t.test('the document says what the service answers', async (t) => {
+  const { paths } = (await openapiDocument()) as { paths: Paths }
+  for (const [path, methods] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const name = `${method} ${path}`
+      const responses = op.responses ?? {}
+      for (const [status, response] of Object.entries(responses)) {
+        if (Number(status) >= 400 && response.content !== undefined) {
+          t.same(Object.keys(response.content), ['application/problem+json'], `${name} ${status}`)
+        }
+      }
+      if (op.parameters?.length) t.ok(responses['400'], `${name} documents 400`)
+      if (op.security) t.ok(responses['401'], `${name} documents 401`)
+      t.ok(responses['503'], `${name} documents 503`)
+      if (op.security && !['post', 'put', 'patch', 'delete'].includes(method) &&
+        !path.includes('revision') && !path.includes('token')) {
+        t.same(op.security, [{}, { bearer: [] }], `${name} takes a token optionally`)
+      }
+    }
+  }
+  const data = paths['/api/v1/resources/{id}/data']
+  t.ok(data?.put?.requestBody?.content['text/csv'], 'PUT takes the CSV as its body')
+  t.ok(data?.post?.requestBody?.content['multipart/form-data'], 'POST takes a form')
+
+  const { app, adminToken } = await buildTestApp(t)
+  const documented = (res: { status: number }, path: string, method: string) =>
+    t.ok(paths[path]?.[method]?.responses?.[String(res.status)],
+      `${method} ${path} answered ${res.status}, which is documented`)
+  documented(await caller(app).get('/api/v1/datasets/xyz'), '/api/v1/datasets/{id}', 'get')
+  documented(await caller(app, 'garbage').get('/api/v1/datasets'), '/api/v1/datasets', 'get')
+  const text = await app.inject({ method: 'POST', url: '/api/v1/datasets', payload: 'title=x',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/plain' } })
+  documented({ status: text.statusCode }, '/api/v1/datasets', 'post')
 })
 
 t.test('the document is served at /openapi.json', async (t) => {
