@@ -61,10 +61,12 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_PROTO_VIOLATION: 'BODY_INVALID'
 }
 
-// Other 4xx errors from plugins keep their status under our nearest code.
+// Other 4xx errors from plugins keep their status under our nearest code. A plugin's
+// 403 is the documentation's static files refusing a path out of their folder
+// (`/docs/static/../../package.json`): to the caller, no such file, not a missing role.
 const BY_STATUS: Record<number, ErrorCode> = {
   401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
+  403: 'ROUTE_NOT_FOUND',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   406: 'NOT_ACCEPTABLE',

@@ -85,6 +85,25 @@ t.test('errors outside the routes', async (t) => {
     t.equal(((await res.json()) as { code: string }).code, 'UPLOAD_TOO_LARGE')
   })
 
+  // Found by attacking the API: this was a 403 saying "This role may not do that".
+  t.test('a path out of the documentation\'s files is not found', async (t) => {
+    const up = ['../..', '%2e%2e/%2e%2e']
+    for (const path of up.map((parent) => `/docs/static/${parent}/package.json`)) {
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => {
+          socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+        })
+        let data = ''
+        socket.on('data', (chunk) => (data += chunk.toString()))
+        socket.on('end', () => resolve(data))
+        socket.on('error', reject)
+      })
+      t.match(raw, /^HTTP\/1\.1 404/, path)
+      t.match(raw, /"code":"ROUTE_NOT_FOUND"/, path)
+      t.notMatch(raw, /"name":\s*"ouverture"/, `${path}: nothing of the file`)
+    }
+  })
+
   t.test('a method a route does not have', async (t) => {
     const res = await fetch(`${base}/api/v1/datasets`, { method: 'DELETE' })
     t.equal(res.status, 404)
