@@ -167,9 +167,6 @@ function preambleLength(records: string[][]): number {
   const header = window.findIndex((record, i) =>
     i >= first && filledCells(record) >= 2 && width(record) >= tableWidth - 1)
   if (header <= 0) return 0
-  // A title holds a few values, not most of a row: six names over a row of eight values
-  // are the header, with two columns unnamed.
-  if (window.slice(0, header).some((record) => filledCells(record) > tableWidth / 2)) return 0
   return hasHeader(records.slice(header)) ? header : 0
 }
 
