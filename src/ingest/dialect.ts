@@ -190,16 +190,22 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
   for (const quote of QUOTES) {
     for (const delimiter of DELIMITERS) {
       const next = candidate(sample, delimiter, quote, opts.complete ?? false)
-      if (next.count === 0) continue
+      if (next.count <= 0) continue
       if (better(next, best)) best = next
       if (explainsEveryLine(next) && better(next, whole)) whole = next
     }
   }
-  // A reading that splits every line alike, the first included, beats one that must
-  // call the first lines titles to be consistent: that one took the header for a title
-  // because the rows split otherwise (`Dupont, Jean;12,50` read with `,` under
-  // `nom;montant`, or `"43,615"` read without quotes under `nom,latitude`).
-  if (best !== undefined && best.preamble > 0 && whole !== undefined) best = whole
+  // A reading that must call the first lines titles to be consistent may have taken the
+  // header for one, because the rows split otherwise (`Dupont, Jean;12,50` read with `,`
+  // under `nom;montant`, `"43,615"` read without quotes under `nom,latitude`). A reading
+  // that splits every line alike, the first included, then wins if more of its columns
+  // read as numbers and dates (or as large a share of fewer columns): a wrong split
+  // leaves text (`Jean;12`, `"43`). Otherwise the title stays one: `Liste des
+  // bénéficiaires, exercice 2023` above `Nom, prénom;…` splits alike with `,` too.
+  if (best !== undefined && best.preamble > 0 && whole !== undefined &&
+    moreTyped(whole.records, best.records)) {
+    best = whole
+  }
 
   // One column: every delimiter that never occurs keeps each line whole. Also when the
   // only reading with several took the header for a title and split quoted values
@@ -222,6 +228,27 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
 
 function explainsEveryLine(c: Candidate): boolean {
   return c.preamble === 0 && c.consistency === 1 && c.records.length > 1
+}
+
+function moreTyped(a: string[][], b: string[][]): boolean {
+  const [typedA, typedB] = [typedColumns(a), typedColumns(b)]
+  if (typedA !== typedB) return typedA > typedB
+  const width = (records: string[][]) => Math.max(1, records[0]?.length ?? 1)
+  return typedA / width(a) > typedB / width(b)
+}
+
+// Columns under the first record whose values are all numbers, or all dates.
+function typedColumns(records: string[][]): number {
+  const [first, ...rows] = records
+  if (first === undefined || rows.length === 0) return 0
+  let typed = 0
+  for (let column = 0; column < first.length; column++) {
+    const inferrer = new ColumnInferrer()
+    rows.forEach((record, i) => inferrer.observe(record[column] ?? '', i + 2))
+    const { type } = inferrer.result().format
+    if (type !== 'text' && type !== 'boolean') typed++
+  }
+  return typed
 }
 
 function splitsQuotedColumn(sample: string, best: Candidate, complete: boolean): boolean {

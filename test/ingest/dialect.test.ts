@@ -198,3 +198,42 @@ t.test('a row of empty quoted fields is a blank row, not a reason to keep quotes
       '"2";"3,00";"01005"'].join('\r\n') + '\r\n'
     t.match(sniffDialect(sample, { complete: true }), { delimiter: ';', quote: '"', header: true })
   })
+
+// Found by attacking the rule above: title lines that must stay titles, and apostrophes
+// that must not become quotes. Each was read right before the rule, and wrong by its
+// first version.
+t.test('titles stay titles when the other reading gains no numbers', async (t) => {
+  const cases: Array<[string, string[], object]> = [
+    ['a title over rows that fill one column', ['Export du 03/04/2024', 'école;email',
+      'École Jules Ferry;', 'École Victor Hugo;', 'École Condorcet;contact@condorcet.fr'],
+    { delimiter: ';', preamble: 1 }],
+    ['a title of three values over five columns', ['Ville de Montpellier;Budget primitif;2014',
+      'Nature;Libellé;Fonction;Libellé fonction;BP',
+      '6061;Fournitures non stockées;020;Administration générale;1 063 850,00',
+      '6062;Énergie;020;Administration générale;2 000,00'],
+    { delimiter: ';', preamble: 1 }],
+    ['a key and value title over six columns', ['Commune;Montpellier;Code INSEE;34172',
+      'RNE;Nom;Adresse;CP;Ville;Capacité', '0341303G;Jules Ferry;12 rue Foch;34000;Montpellier;120',
+      '0341304H;Victor Hugo;3 rue de la Loge;34070;Montpellier;200'],
+    { delimiter: ';', preamble: 1 }],
+    ['a title with a comma over names with one', ['Liste des bénéficiaires, exercice 2023',
+      'Nom, prénom;Adresse;Montant', 'Dupont, Jean;12 rue de la Paix;120',
+      'Martin, Paul;3 place de la Comédie;80'], { delimiter: ';', preamble: 1 }],
+    ['the same with tabs', ['Budget primitif 2014, Ville de Montpellier',
+      'Nom, prénom\tFonction\tMontant', 'Dupont, Jean\tMaire\t1200', 'Martin, Paul\tAdjoint\t800'],
+    { delimiter: '\t', preamble: 1 }],
+    ['a quoted table under a title with a comma', ['Budget primitif 2014, Ville de Montpellier',
+      '"Service";"Nom, prénom";"Effectif"', '"Voirie";"Dupont, Jean";"12"',
+      '"Écoles";"Martin, Paul";"40"'], { delimiter: ';', quote: '"', preamble: 1 }],
+    ['apostrophes in ragged rows', ['nom;adresse;commentaire', "l'école Jules Ferry;12 rue Foch",
+      "Maison d'arrêt;3 rue de la Loge;fermée", "Crèche l'Île aux enfants;5 avenue de Toulouse"],
+    { delimiter: ';', quote: '"', preamble: 0 }],
+    ['apostrophes under two titles', ['Ville de Montpellier', "Direction de l'éducation",
+      "RNE,Nom de l'école,commentaire", "0341303G,l'école Jules Ferry",
+      "0341304H,l'école Victor Hugo", "0341305J,Crèche l'Île aux enfants"],
+    { delimiter: ',', quote: '"', preamble: 2 }]
+  ]
+  for (const [what, rows, expected] of cases) {
+    t.match(sniffDialect(lines(...rows), { complete: true }), expected, what)
+  }
+})
