@@ -96,7 +96,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addSchema(schema)
   }
   registerValidation(app)
-  registerJsonBody(app, config.UPLOAD_IDLE_SECONDS * 1000)
+  registerJsonBody(app, {
+    maxBytes: app.initialConfig.bodyLimit ?? 1 << 20,
+    idleMs: config.UPLOAD_IDLE_SECONDS * 1000
+  })
 
   await app.register(swagger, openapiOptions(config))
   // The documentation is public, as /openapi.json: its pages ignore a token.

@@ -1,13 +1,12 @@
 import { isUtf8 } from 'node:buffer'
-import type { ServerResponse } from 'node:http'
-import { PassThrough, type Readable } from 'node:stream'
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 
 import { AppError } from './errors.js'
+import { type BodyLimits, readBody } from './read-body.js'
 
 // Request bodies other than uploads (which ingest/upload.routes.ts reads itself): JSON
-// only, in UTF-8, arriving without long pauses.
+// only, in UTF-8, at most 1 MiB, arriving without long pauses.
 //
 // JSON bodies are parsed as Fastify does (prototype poisoning refused), after checks:
 // - a field given twice: JSON.parse keeps the last one, where a proxy or a form in front
@@ -15,38 +14,31 @@ import { AppError } from './errors.js'
 //   issue an admin token to someone who was shown a reader's;
 // - bytes that are not UTF-8, which would be stored as U+FFFD, and a charset other
 //   than UTF-8 (JSON is UTF-8: RFC 8259), which would be read as UTF-8 all the same.
-export function registerJsonBody(app: FastifyInstance, idleMs: number): void {
+export function registerJsonBody(app: FastifyInstance, limits: BodyLimits): void {
   const parse = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')
   // Fastify reads text/plain as a string, which then failed validation as "not an
   // object": such a body is refused for its type, as a form is.
   app.removeContentTypeParser('text/plain')
 
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body
-    const refusal = refuse(request, bytes)
-    if (refusal !== null) {
-      done(refusal, undefined)
-      return
-    }
-    void parse(request, bytes.toString('utf8'), done)
+  // The body is read here rather than by Fastify, to give up on one that stalls (see
+  // read-body.ts). The upload routes have parsers of their own: this one never runs
+  // there, nor on a request whose body no route reads.
+  app.addContentTypeParser('application/json', (request, payload, done) => {
+    readBody(payload, request.headers['content-length'], limits).then((bytes) => {
+      const refusal = refuse(request, bytes)
+      if (refusal !== null) done(refusal, undefined)
+      else void parse(request, bytes.toString('utf8'), done)
+    }, (error: Error) => done(error, undefined))
   })
 
-  // A sender that stops half-way through its body is told so, rather than left holding
-  // a connection (and its token's request) open for good: Node's own request timeout
-  // is off, as it would also cut long uploads. Its connection is closed once it has
-  // the answer: the rest of the body, if it ever comes, is not wanted.
-  app.addHook('preParsing', async (request, reply, payload) =>
-    isJson(request) ? watchIdle(payload, idleMs, reply.raw) : payload)
+  // The rest of a body given up on, if it ever comes, is not wanted.
   app.addHook('onError', async (_request, reply, error) => {
-    if (error instanceof AppError && error.code === 'REQUEST_STALLED') {
+    const code = error instanceof AppError ? error.code : undefined
+    if (code === 'REQUEST_STALLED' || code === 'BODY_TOO_LARGE') {
       reply.header('connection', 'close')
     }
   })
-}
-
-function isJson(request: FastifyRequest): boolean {
-  return /^application\/json\b/i.test(request.headers['content-type'] ?? '')
 }
 
 function refuse(request: FastifyRequest, bytes: Buffer): AppError | null {
@@ -63,30 +55,6 @@ function refuse(request: FastifyRequest, bytes: Buffer): AppError | null {
     return new AppError('VALIDATION_FAILED', `The body gives the field "${twice}" twice.`)
   }
   return null
-}
-
-// The body passed through, failed with REQUEST_STALLED once nothing came for idleMs.
-// The watch ends with the answer: a body refused half-way (too large) is not read on,
-// and must not fail later with nobody listening.
-function watchIdle(payload: Readable, idleMs: number, answer: ServerResponse): Readable {
-  const watched = new PassThrough()
-  let timer = setTimeout(stalled, idleMs)
-  function stalled() {
-    payload.unpipe(watched)
-    watched.destroy(new AppError('REQUEST_STALLED', `Nothing of the body arrived for ` +
-      `${Math.round(idleMs / 1000)} s: send it again, whole.`))
-  }
-  const stop = () => clearTimeout(timer)
-  payload.on('data', () => {
-    stop()
-    timer = setTimeout(stalled, idleMs)
-  })
-  payload.on('end', stop)
-  payload.on('close', stop)
-  answer.on('close', stop)
-  answer.on('finish', stop)
-  payload.pipe(watched)
-  return watched
 }
 
 // The first key repeated within one object, or null. A scan of the text, not a

@@ -54,23 +54,26 @@ export function openapiOptions(config: Config): SwaggerOptions {
     transform: ({ schema, url, route }) => {
       if (schema === undefined) return { schema, url }
       const config = route.config as { role?: string; anonymous?: boolean } | undefined
-      return { schema: withCommonAnswers(schema, config ?? {}), url }
+      const methods = [route.method].flat()
+      const body = methods.some((m) => !['GET', 'HEAD'].includes(m))
+      return { schema: withCommonAnswers(schema, { ...config, body }), url }
     }
   }
 }
 
-// What any route may answer besides its own: 400 for parameters or a body it cannot
-// read, 401 for a bad token (a public read too: a token sent is checked), 408, 413 and
-// 415 for a JSON body, 503 when the database does not answer. Routes that need a role
-// say so; public reads take a token optionally (a reader sees drafts).
+// What any route may answer besides its own: 400 for parameters, a body or headers it
+// cannot read (two Authorization headers), 401 for a bad token (a public read too: a
+// token sent is checked), 408, 413 and 415 for a body (any method but GET may send one,
+// even where none is expected), 503 when the database does not answer. Routes that need
+// a role say so; public reads take a token optionally (a reader sees drafts).
 function withCommonAnswers(
   schema: FastifySchema,
-  config: { role?: string; anonymous?: boolean }
+  config: { role?: string; anonymous?: boolean; body: boolean }
 ): FastifySchema {
   const statuses = [503]
   if (schema.params !== undefined || schema.querystring !== undefined) statuses.push(400)
-  if (schema.body !== undefined) statuses.push(400, 408, 413, 415)
-  if (config.anonymous !== true) statuses.push(401)
+  if (config.body) statuses.push(400, 408, 413, 415)
+  if (config.anonymous !== true) statuses.push(400, 401)
   const own = (schema.response ?? {}) as Record<string, unknown>
   const response = { ...problems(...statuses), ...own }
 
@@ -100,7 +103,8 @@ function describeUploadBodies(methods: Record<string, unknown> | undefined): voi
   if (put !== undefined) {
     put.requestBody = {
       required: true,
-      description: 'The CSV file as the body, in any encoding the service detects.',
+      description: 'The CSV file as the body, in any encoding the service detects, under ' +
+        'any Content-Type but multipart/form-data (the type is not read).',
       content: { 'text/csv': { schema: FILE }, 'application/octet-stream': { schema: FILE } }
     }
   }

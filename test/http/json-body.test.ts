@@ -5,7 +5,7 @@ import t from 'tap'
 
 import { answerClientError } from '../../src/http/problem.js'
 import { buildTestApp } from '../helpers/app.js'
-import { listen } from '../helpers/http.js'
+import { caller, createDataset, createResource, listen } from '../helpers/http.js'
 
 // Bodies other than uploads: JSON, whole, in UTF-8, arriving in time.
 
@@ -124,4 +124,43 @@ t.test('headers that take too long are answered 408 as well', async (t) => {
   t.match(answer, /^HTTP\/1\.1 408 /)
   t.match(answer, /"code":"REQUEST_STALLED"/)
   t.match(answer, /did not all arrive in time/)
+})
+
+// Found by attacking the first version of the stall check, which watched every body
+// sent as JSON: an upload sent as JSON was never read, and a body nobody read (a GET's,
+// a refused type's) failed later with no one listening, which ended the process.
+t.test('only JSON bodies that a route reads are watched', async (t) => {
+  const { app, adminToken } = await buildTestApp(t, { UPLOAD_IDLE_SECONDS: '1' })
+  const port = await listen(app)
+  const admin = caller(app, adminToken)
+
+  const resource = await createResource(admin, await createDataset(admin))
+  const csv = 'code;montant\n' + Array.from({ length: 20_000 }, (_, i) =>
+    `${String(i).padStart(5, '0')};${i},5`).join('\n') + '\n'
+  const sent = await fetch(`http://127.0.0.1:${port}/api/v1/resources/${resource}/data`, {
+    method: 'PUT', body: csv,
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }
+  })
+  t.equal(sent.status, 201, 'an upload sent as JSON is a CSV upload all the same')
+  t.equal(((await sent.json()) as { row_count: number }).row_count, 20_000)
+
+  const unread = [
+    ['GET /healthz', ''],
+    ['POST /api/v1/datasets', `Authorization: Bearer ${adminToken}\r\n`]
+  ]
+  for (const [line, auth] of unread) {
+    for (const type of ['application/json', 'application/json-patch+json']) {
+      const socket = net.connect(port, '127.0.0.1')
+      await once(socket, 'connect')
+      socket.on('error', () => undefined)
+      socket.write(`${line} HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: ${type}\r\n` +
+        'Content-Length: 10\r\n\r\n{')
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      socket.write('"')
+      t.teardown(() => { socket.destroy() })
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2500))
+  const alive = await fetch(`http://127.0.0.1:${port}/healthz`)
+  t.equal(alive.status, 200, 'the service still answers once their idle time is past')
 })

@@ -51,7 +51,12 @@ t.test('the document says what the service answers', async (t) => {
           t.same(Object.keys(response.content), ['application/problem+json'], `${name} ${status}`)
         }
       }
-      if (op.parameters?.length) t.ok(responses['400'], `${name} documents 400`)
+      if (op.parameters?.length || op.security) t.ok(responses['400'], `${name} documents 400`)
+      if (method !== 'get') {
+        for (const status of ['408', '413', '415']) {
+          t.ok(responses[status], `${name} documents ${status} for a body`)
+        }
+      }
       if (op.security) t.ok(responses['401'], `${name} documents 401`)
       t.ok(responses['503'], `${name} documents 503`)
       if (op.security && !['post', 'put', 'patch', 'delete'].includes(method) &&
@@ -73,6 +78,10 @@ t.test('the document says what the service answers', async (t) => {
   const text = await app.inject({ method: 'POST', url: '/api/v1/datasets', payload: 'title=x',
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/plain' } })
   documented({ status: text.statusCode }, '/api/v1/datasets', 'post')
+  const publish = await app.inject({ method: 'POST', payload: 'hello',
+    url: '/api/v1/datasets/00000000-0000-4000-8000-000000000000/publish',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/plain' } })
+  documented({ status: publish.statusCode }, '/api/v1/datasets/{id}/publish', 'post')
 })
 
 t.test('the document is served at /openapi.json', async (t) => {
