@@ -26,6 +26,13 @@ export function registerJsonBody(app: FastifyInstance, limits: BodyLimits): void
   // there, nor on a request whose body no route reads.
   app.addContentTypeParser('application/json', (request, payload, done) => {
     readBody(payload, request.headers['content-length'], limits).then((bytes) => {
+      // Clients that send `Content-Type: application/json` on every request send it
+      // on a publish too, with nothing: no body, for routes that take none. A route
+      // that takes one then says its body must be an object.
+      if (bytes.length === 0) {
+        done(null, undefined)
+        return
+      }
       const refusal = refuse(request, bytes)
       if (refusal !== null) done(refusal, undefined)
       else void parse(request, bytes.toString('utf8'), done)

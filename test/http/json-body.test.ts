@@ -164,3 +164,18 @@ t.test('only JSON bodies that a route reads are watched', async (t) => {
   const alive = await fetch(`http://127.0.0.1:${port}/healthz`)
   t.equal(alive.status, 200, 'the service still answers once their idle time is past')
 })
+
+t.test('an empty JSON body is no body', async (t) => {
+  const { app, adminToken } = await buildTestApp(t)
+  const admin = caller(app, adminToken)
+  const dataset = await createDataset(admin)
+  const send = (method: 'POST' | 'PATCH', url: string) => app.inject({ method, url, payload: '',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' } })
+
+  const publish = await send('POST', `/api/v1/datasets/${dataset}/publish`)
+  t.equal(publish.statusCode, 200, 'a route that takes no body does its work')
+  t.equal(publish.json<{ state: string }>().state, 'published')
+  const patch = await send('PATCH', `/api/v1/datasets/${dataset}`)
+  t.equal(patch.statusCode, 400, 'a route that takes one says so')
+  t.match(patch.json(), { code: 'VALIDATION_FAILED', detail: /body must be object/ })
+})
