@@ -174,11 +174,16 @@ function preambleLength(records: string[][]): number {
 // way: a stray quote that never closes swallows the rest of the sample, which is seen as
 // fewer records, so quoting loses to no quoting. A record a reading finds blank counts
 // as read that way too: `"";"";""` is a blank row with quotes read, not a row of `""`.
+// Last, more columns of numbers and dates: `N°;Taux, en %` over `1;81,1` splits alike
+// with `;` and `,`, and only `;` leaves numbers.
 function better(a: Candidate, b: Candidate | undefined): boolean {
   if (b === undefined) return true
   if (a.consistency !== b.consistency) return a.consistency > b.consistency
   if (a.count !== b.count) return a.count > b.count
-  return a.frequency + a.blank > b.frequency + b.blank
+  if (a.frequency + a.blank !== b.frequency + b.blank) {
+    return a.frequency + a.blank > b.frequency + b.blank
+  }
+  return typedColumns(a.records) > typedColumns(b.records)
 }
 
 // Delimiter and quote that split the sample's records most consistently (the same
@@ -203,7 +208,7 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
   // leaves text (`Jean;12`, `"43`). Otherwise the title stays one: `Liste des
   // bénéficiaires, exercice 2023` above `Nom, prénom;…` splits alike with `,` too.
   if (best !== undefined && best.preamble > 0 && whole !== undefined &&
-    moreTyped(whole.records, best.records)) {
+    hasHeader(whole.records) && moreTyped(whole.records, best.records)) {
     best = whole
   }
 

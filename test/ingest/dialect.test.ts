@@ -237,3 +237,15 @@ t.test('titles stay titles when the other reading gains no numbers', async (t) =
     t.match(sniffDialect(lines(...rows), { complete: true }), expected, what)
   }
 })
+
+// Found by fuzzing the rules above with generated town files.
+t.test('between readings that split alike, the one that leaves numbers wins', async (t) => {
+  t.match(sniffDialect(lines('N°;Taux, en %', '1;81,1', '2;58,765', '3;72,904'),
+    { complete: true }), { delimiter: ';', preamble: 0 }, 'as many commas as semicolons')
+  t.match(sniffDialect(lines('remarque;Réalisé, 2023', ';1239,05', 'à vérifier;561,84'),
+    { complete: true }), { delimiter: ';', preamble: 0 }, 'a ragged one')
+  t.match(sniffDialect(lines('Source : INSEE, 2020', 'Commune;Équipement;Taux, 2020',
+    'Lyon;Piscine;8,5', 'Sète;Stade;12,1'), { complete: true }),
+  { delimiter: ';', header: true, preamble: 1 }, 'a title is kept when the other reading ' +
+    'has no header')
+})
