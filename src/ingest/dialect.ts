@@ -1,6 +1,7 @@
 import { canonicalValue, matchesFormat } from './canonical.js'
 import { ColumnInferrer } from './infer.js'
 import { readRecords } from './sample-records.js'
+import { moreTyped, typedColumns } from './typed-columns.js'
 import { isBlankCell, normaliseCell } from './values.js'
 
 export type Delimiter = ',' | ';' | '\t' | '|'
@@ -174,8 +175,10 @@ function preambleLength(records: string[][]): number {
 // way: a stray quote that never closes swallows the rest of the sample, which is seen as
 // fewer records, so quoting loses to no quoting. A record a reading finds blank counts
 // as read that way too: `"";"";""` is a blank row with quotes read, not a row of `""`.
-// Last, more columns of numbers and dates: `N°;Taux, en %` over `1;81,1` splits alike
-// with `;` and `,`, and only `;` leaves numbers.
+// Last, between separators, more columns of numbers and dates: `N°;Taux, en %` over
+// `1;81,1` splits alike with `;` and `,`, and only `;` leaves numbers. (Between quotes,
+// the order of QUOTES decides: a name split at its comma can shift a number into a
+// column.)
 function better(a: Candidate, b: Candidate | undefined): boolean {
   if (b === undefined) return true
   if (a.consistency !== b.consistency) return a.consistency > b.consistency
@@ -183,7 +186,7 @@ function better(a: Candidate, b: Candidate | undefined): boolean {
   if (a.frequency + a.blank !== b.frequency + b.blank) {
     return a.frequency + a.blank > b.frequency + b.blank
   }
-  return typedColumns(a.records) > typedColumns(b.records)
+  return a.delimiter !== b.delimiter && typedColumns(a.records) > typedColumns(b.records)
 }
 
 // Delimiter and quote that split the sample's records most consistently (the same
@@ -219,6 +222,16 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
     const delimiter = DELIMITERS.find((d) => !sample.includes(d)) ?? ','
     best = candidate(sample, delimiter, '"', opts.complete ?? false)
   }
+  // Fields that start with a quote under a reading that keeps quotes as characters,
+  // while reading them splits every line alike: the quotes are real, and took fewer
+  // fields (`"Réalisé, 2023",CP` over `"13 118,88",92000`) or made a padded title
+  // (`"Titre";"";""`) look as wide as the table.
+  if (best.quote === null && quotedFieldLine(sample, best.delimiter) !== undefined) {
+    const quoted = candidate(sample, best.delimiter, '"', opts.complete ?? false)
+    if (quoted.count > 0 && quoted.consistency === 1 && quoted.records.length > 1) {
+      best = quoted
+    }
+  }
 
   const dialect: Dialect = {
     delimiter: best.delimiter,
@@ -233,27 +246,6 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
 
 function explainsEveryLine(c: Candidate): boolean {
   return c.preamble === 0 && c.consistency === 1 && c.records.length > 1
-}
-
-function moreTyped(a: string[][], b: string[][]): boolean {
-  const [typedA, typedB] = [typedColumns(a), typedColumns(b)]
-  if (typedA !== typedB) return typedA > typedB
-  const width = (records: string[][]) => Math.max(1, records[0]?.length ?? 1)
-  return typedA / width(a) > typedB / width(b)
-}
-
-// Columns under the first record whose values are all numbers, or all dates.
-function typedColumns(records: string[][]): number {
-  const [first, ...rows] = records
-  if (first === undefined || rows.length === 0) return 0
-  let typed = 0
-  for (let column = 0; column < first.length; column++) {
-    const inferrer = new ColumnInferrer()
-    rows.forEach((record, i) => inferrer.observe(record[column] ?? '', i + 2))
-    const { type } = inferrer.result().format
-    if (type !== 'text' && type !== 'boolean') typed++
-  }
-  return typed
 }
 
 function splitsQuotedColumn(sample: string, best: Candidate, complete: boolean): boolean {

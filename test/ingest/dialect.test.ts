@@ -249,3 +249,14 @@ t.test('between readings that split alike, the one that leaves numbers wins', as
   { delimiter: ';', header: true, preamble: 1 }, 'a title is kept when the other reading ' +
     'has no header')
 })
+
+t.test('quotes that read every line alike are real quotes', async (t) => {
+  t.match(sniffDialect(lines('"Réalisé, 2023",CP', '"13 118,88",92000', '"15 109,10",74000'),
+    { complete: true }), { delimiter: ',', quote: '"', preamble: 0 }, 'a quoted comma a line')
+  t.match(sniffDialect(lines('"Titre";"";""', '"Nom";"Commune";"Effectif"',
+    '"Dupont";"Lyon";"120"', '"Martin";"Sète";"80"'), { complete: true }),
+  { delimiter: ';', quote: '"', preamble: 1 }, 'a padded quoted title')
+  t.match(sniffDialect(lines('nom,obs,effectif,tel', 'Martin,,120', 'Petit,,80', 'Roux,,45',
+    '"Dupont, Jean",,60,04 67 34 70 00'), { complete: true }),
+  { delimiter: ',', quote: '"' }, 'ragged rows, one quoted name')
+})
