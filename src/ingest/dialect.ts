@@ -52,6 +52,8 @@ interface Candidate {
   consistency: number
   // Records this reading finds blank: `"";""` is one with quotes read, a row without.
   blank: number
+  // Records read in all, blank ones and titles included.
+  read: number
 }
 
 // A line of only spaces (or only empty fields) says nothing about the dialect, and the
@@ -101,7 +103,9 @@ function candidate(
   // only one.
   const cut = !complete && !read.lastComplete && read.records.length > 1
   const kept = cut ? read.records.slice(0, -1) : read.records
-  const all = kept.filter((record) => !isBlankRecord(record))
+  // A quote that never closes is no blank line, even when all it swallows is blank
+  // (`"\t` then line ends to the end of the file).
+  const all = kept.filter((record) => record === read.unclosed || !isBlankRecord(record))
   const blank = kept.length - all.length
   const preamble = preambleLength(all)
   const records = all.slice(preamble)
@@ -121,7 +125,9 @@ function candidate(
   const count = records.length > 1 && records[0]?.length === 1 ? 0 : value
 
   const consistency = records.length === 0 ? 0 : frequency / records.length
-  return { delimiter, quote, records, preamble, count, frequency, consistency, blank }
+  return {
+    delimiter, quote, records, preamble, count, frequency, consistency, blank, read: kept.length
+  }
 }
 
 // The most frequent value (the largest on a tie) and how often it occurs.
@@ -223,12 +229,14 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
     best = candidate(sample, delimiter, '"', opts.complete ?? false)
   }
   // Fields that start with a quote under a reading that keeps quotes as characters,
-  // while reading them splits every line alike: the quotes are real, and took fewer
-  // fields (`"Réalisé, 2023",CP` over `"13 118,88",92000`) or made a padded title
-  // (`"Titre";"";""`) look as wide as the table.
+  // while reading them splits every line alike, as many lines: the quotes are real, and
+  // took fewer fields (`"Réalisé, 2023",CP` over `"13 118,88",92000`) or made a padded
+  // title (`"Titre";"";""`) look as wide as the table. Quotes that join lines are not:
+  // ditto marks (`"` under a value to repeat), a lone `"` cell, an unclosed `"Titre`.
   if (best.quote === null && quotedFieldLine(sample, best.delimiter) !== undefined) {
     const quoted = candidate(sample, best.delimiter, '"', opts.complete ?? false)
-    if (quoted.count > 0 && quoted.consistency === 1 && quoted.records.length > 1) {
+    if (quoted.count > 0 && quoted.consistency === 1 && quoted.records.length > 1 &&
+      quoted.read >= best.read) {
       best = quoted
     }
   }

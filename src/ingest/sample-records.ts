@@ -6,6 +6,8 @@ export interface SampleRecords {
   // The records the loader's tokenizer would refuse with this quote: a quote inside
   // an unquoted field (`Le "Grand" Café`, `l'été`), or text after a closing quote.
   broken: ReadonlySet<string[]>
+  // The last record, when its quote never closes: whatever it holds is no blank line.
+  unclosed?: string[]
 }
 
 // A small, lenient RFC 4180 reader for the dialect sample only (the loader streams with
@@ -37,7 +39,7 @@ export function readRecords(
       if (close < 0) {
         record.push(text.slice(start + 1).replaceAll(quote + quote, quote))
         records.push(record)
-        return { records, lastComplete: false, broken }
+        return { records, lastComplete: false, broken, unclosed: record }
       }
       field = text.slice(start + 1, close).replaceAll(quote + quote, quote)
       i = close + 1

@@ -260,3 +260,17 @@ t.test('quotes that read every line alike are real quotes', async (t) => {
     '"Dupont, Jean",,60,04 67 34 70 00'), { complete: true }),
   { delimiter: ',', quote: '"' }, 'ragged rows, one quoted name')
 })
+
+// Found by fuzzing that rule: quotes that are no quoting must not join lines.
+t.test('ditto marks, lone quotes and unclosed quotes stay characters', async (t) => {
+  const cases: Array<[string, string[], string]> = [
+    ['ditto marks', ['nom;commune;effectif', 'Dupont;Sète;12', 'Martin;";8', 'Petit;";5'], ';'],
+    ['an unclosed quote', ['nom;obs', 'Dupont;RAS', 'Martin;"A revoir', 'Petit;RAS'], ';'],
+    ['a quote closed by an inch mark', ['nom;article;prix', 'Dupont;"Titre provisoire;12',
+      'Martin;Écran 24";8'], ';'],
+    ['a quote swallowing blank lines', ['code\tinfo', '35855\t', '83335\t', '"\t'], '\t']
+  ]
+  for (const [what, rows, delimiter] of cases) {
+    t.match(sniffDialect(lines(...rows), { complete: true }), { delimiter, quote: null }, what)
+  }
+})
