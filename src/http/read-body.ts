@@ -25,6 +25,12 @@ export function readBody(
       return
     }
 
+    // Gone already (the client left while the token was checked): no event will come.
+    if (payload.destroyed) {
+      reject(connectionClosed())
+      return
+    }
+
     const chunks: Buffer[] = []
     let size = 0
     let settled = false
@@ -36,7 +42,7 @@ export function readBody(
       clearTimeout(timer)
       payload.off('data', onData)
       payload.off('end', onEnd)
-      payload.off('error', settle)
+      payload.off('error', onClose)
       payload.off('close', onClose)
       if (error !== null) reject(error)
       else resolve(Buffer.concat(chunks))
@@ -63,17 +69,23 @@ export function readBody(
       }
       settle(null)
     }
+    // Node's "aborted" error (ECONNRESET) is the client leaving, not a failure of ours
+    // (nor of the database, which that code would otherwise suggest).
     function onClose(): void {
-      settle(new AppError('BODY_INVALID', 'The connection closed before the body ended.'))
+      settle(connectionClosed())
     }
 
     payload.on('data', onData)
     payload.on('end', onEnd)
-    payload.on('error', settle)
+    payload.on('error', onClose)
     payload.on('close', onClose)
   })
 }
 
 function tooLarge(maxBytes: number): AppError {
   return new AppError('BODY_TOO_LARGE', `A JSON body holds at most ${maxBytes} bytes.`)
+}
+
+function connectionClosed(): AppError {
+  return new AppError('BODY_INVALID', 'The connection closed before the body ended.')
 }
