@@ -28,6 +28,7 @@ export class RecordReader {
       delimiter: dialect.delimiter,
       quote: dialect.quote,
       trimAroundQuotes: dialect.delimiter !== '\t',
+      strictQuotes: dialect.quoteForced === true,
       maxRecordChars
     })
   }
@@ -53,6 +54,12 @@ export class RecordReader {
     } catch (error) {
       throw asProblem(error, this.maxRecordChars)
     }
+  }
+
+  // The line where a quote that never closed, in a file with no quoted field, was
+  // kept as a character (see CsvTokenizer).
+  get keptQuote(): number | undefined {
+    return this.#tokenizer.keptQuote
   }
 
   #look(text: string): void {

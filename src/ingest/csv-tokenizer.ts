@@ -31,6 +31,9 @@ export interface TokenizerOptions {
   // pad fields); off when the delimiter is a tab, whose fields may start with tabs.
   trimAroundQuotes: boolean
   maxRecordChars: number
+  // A quote that never closes is refused even in a file with no quoted field (see
+  // quoted()): the uploader chose the quote.
+  strictQuotes?: boolean
 }
 
 export type RecordSink = (record: string[], endLine: number) => void
@@ -39,6 +42,8 @@ const LF = 10
 const CR = 13
 const SPACE = 32
 const INCOMPLETE = -1
+// A quoted field that reaches the end of the input unclosed (see quoted()).
+const UNCLOSED = 'unclosed'
 // A record longer than this still under way is read again only once the text
 // held for it has doubled (or the input ends): each chunk used to read it again
 // from its start, and a 7 MB line of separators took a minute.
@@ -49,16 +54,22 @@ export class CsvTokenizer {
   // The line the next record starts on.
   private line = 1
   private readonly delimiter: number
-  private readonly quote: number
+  private quote: number
+  private quoteText: string | null
+  // Fields read as quoted so far: a file's real quoting (see quoted()).
+  private quotedFields = 0
   // In the text being read, the next quote and CR at or after the record under
   // way (the text's length when there is none); -1 before they are looked for.
   private quoteAt = -1
   private crAt = -1
   // How long the held text must grow before the record under way is read again.
   private rereadAt = 0
+  // The line where a quote that never closed was kept as a character.
+  keptQuote: number | undefined
 
   constructor(private readonly options: TokenizerOptions) {
     this.delimiter = options.delimiter.charCodeAt(0)
+    this.quoteText = options.quote
     this.quote = options.quote === null ? -1 : options.quote.charCodeAt(0)
   }
 
@@ -149,6 +160,10 @@ export class CsvTokenizer {
       if (text.charCodeAt(p) === this.quote) {
         const quoted = this.quoted(text, p + 1, final, field)
         if (quoted === null) return INCOMPLETE
+        if (quoted === UNCLOSED) {
+          this.keepQuotes()
+          return this.record(text, start, final, sink)
+        }
         value = quoted.value
         newlines += quoted.newlines
         p = this.options.trimAroundQuotes ? skipSpaces(text, quoted.end) : quoted.end
@@ -199,23 +214,27 @@ export class CsvTokenizer {
     const lf = text.indexOf('\n', start)
     if (lf === -1 || lf - start > this.options.maxRecordChars) return INCOMPLETE
 
-    if (this.quoteAt < start) this.quoteAt = find(text, this.options.quote, start)
+    if (this.quoteAt < start) this.quoteAt = find(text, this.quoteText, start)
     if (this.quoteAt < lf) return INCOMPLETE
     if (this.crAt < start) this.crAt = find(text, '\r', start)
     return this.crAt >= lf - 1 ? lf : INCOMPLETE
   }
 
   // A quoted field's content from just after its opening quote: doubled quotes
-  // are one quote. Null when the text ends before the closing quote.
+  // are one quote. Null when the text ends before the closing quote and more may
+  // come. At the end of the input, a quote that never closed is an error in a
+  // file with quoted fields; in a file without, it is a stray character (a last
+  // line of `;"`), and UNCLOSED says to read the record again without quotes.
   private quoted(text: string, from: number, final: boolean, field: number) {
-    const quote = this.options.quote ?? ''
+    const quote = this.quoteText ?? ''
     let value = ''
     let segment = from
     for (;;) {
       const at = text.indexOf(quote, segment)
       if (at === -1) {
-        if (final) throw new CsvSyntaxError('QUOTE_NOT_CLOSED', this.line, field)
-        return null
+        if (!final) return null
+        if (this.quotedFields === 0 && this.options.strictQuotes !== true) return UNCLOSED
+        throw new CsvSyntaxError('QUOTE_NOT_CLOSED', this.line, field)
       }
       if (at + 1 >= text.length && !final) return null
       if (text.charCodeAt(at + 1) === this.quote) {
@@ -224,8 +243,17 @@ export class CsvTokenizer {
         continue
       }
       value += text.slice(segment, at)
+      this.quotedFields++
       return { value, end: at + 1, newlines: countLines(text, from, at) }
     }
+  }
+
+  // Quotes are ordinary characters from the record under way to the end.
+  private keepQuotes(): void {
+    this.keptQuote = this.line
+    this.quote = -1
+    this.quoteText = null
+    this.quoteAt = -1
   }
 
   // Where an unquoted field ends: at the delimiter, a line end or the text's

@@ -1,8 +1,9 @@
-import { canonicalValue, matchesFormat } from './canonical.js'
-import { ColumnInferrer } from './infer.js'
+import { hasHeader, mode, preambleLength } from './header-row.js'
 import { readRecords } from './sample-records.js'
 import { moreTyped, typedColumns } from './typed-columns.js'
-import { isBlankCell, normaliseCell } from './values.js'
+import { isBlankCell } from './values.js'
+
+export { headerTest, sameAsHeader } from './header-row.js'
 
 export type Delimiter = ',' | ';' | '\t' | '|'
 export type Quote = '"' | "'" | null
@@ -19,6 +20,9 @@ export interface Dialect {
   // quotes broke the sample there or after (a quote that never closes), so they
   // are kept as characters, and the report says so.
   strayQuote?: number
+  // The uploader chose the quote: one that never closes is refused, even in a file
+  // with no quoted field, where the loader would keep it as a character.
+  quoteForced?: true
 }
 
 export interface SniffOptions {
@@ -36,10 +40,6 @@ const QUOTES: readonly Quote[] = ['"', null, "'"]
 
 const MAX_RECORDS = 1000
 
-// Exports put at most a few title lines above the header; beyond this many records, a
-// narrow line is data of a ragged file, not a title.
-const MAX_PREAMBLE = 10
-
 interface Candidate {
   delimiter: Delimiter
   quote: Quote
@@ -54,42 +54,16 @@ interface Candidate {
   blank: number
   // Records read in all, blank ones and titles included.
   read: number
+  // Records from the header on with a field quoted on one line (see readRecords).
+  quoted: number
+  // Records from the header on that the loader would refuse read this way.
+  refused: number
 }
 
 // A line of only spaces (or only empty fields) says nothing about the dialect, and the
 // loader skips it.
 export function isBlankRecord(cells: string[]): boolean {
   return cells.every(isBlankCell)
-}
-
-const BOM = 0xfeff
-
-// NULs are removed from cells (rows.ts): a header padded with them is still the header.
-const headerCell = (cell: string | undefined): string => {
-  const raw = cell ?? ''
-  const value = normaliseCell(raw.includes('\0') ? raw.replaceAll('\0', '') : raw)
-  return value.charCodeAt(0) === BOM ? value.slice(1) : value
-}
-
-// A header line repeated in the data (some exports write it at every page break).
-// Missing trailing cells compare as empty, as spreadsheets drop or add empty ones.
-export function sameAsHeader(cells: string[], header: string[]): boolean {
-  return headerTest(header)(cells)
-}
-
-// The same test with the header's cells prepared once: the loader runs it on
-// every record.
-export function headerTest(header: string[]): (cells: string[]) => boolean {
-  const expected = header.map(headerCell)
-  return (cells) => {
-    let nonEmpty = false
-    for (let i = 0; i < Math.max(cells.length, expected.length); i++) {
-      const cell = headerCell(cells[i])
-      if (cell !== (expected[i] ?? '')) return false
-      nonEmpty ||= cell !== ''
-    }
-    return nonEmpty
-  }
 }
 
 function candidate(
@@ -104,14 +78,22 @@ function candidate(
   const cut = !complete && !read.lastComplete && read.records.length > 1
   const kept = cut ? read.records.slice(0, -1) : read.records
   // A quote that never closes is no blank line, even when all it swallows is blank
-  // (`"\t` then line ends to the end of the file).
-  const all = kept.filter((record) => record === read.unclosed || !isBlankRecord(record))
+  // (`"\t` then line ends to the end of the file); nor is a record this reading breaks
+  // (`"\t"\t`, two ditto marks, is no quoted tab).
+  const all = kept.filter((record) =>
+    record === read.unclosed || read.broken.has(record) || !isBlankRecord(record))
   const blank = kept.length - all.length
   const preamble = preambleLength(all)
   const records = all.slice(preamble)
 
-  // A record the tokenizer would refuse with this quote counts as read no way.
-  const counts = records.map((record) => read.broken.has(record) ? -1 : record.length - 1)
+  const quoted = records.filter((r) => read.quoted.has(r) && !read.broken.has(r)).length
+
+  // A record the tokenizer would refuse with this quote counts as read no way. So does
+  // a quote left open at the end of the file, in a file that quotes no field: the loader
+  // keeps it as a character (csv-tokenizer.ts), as reading without quotes does.
+  const stray = complete && read.unclosed !== undefined && quoted === 0
+  const counts = records.map((record) =>
+    read.broken.has(record) || (stray && record === read.unclosed) ? -1 : record.length - 1)
   let { value, frequency } = mode(counts)
   // Rows that drop their empty trailing fields (`Dupont` under `nom;telephone`) are
   // mostly without the delimiter; the header and the rows that hold one still say it.
@@ -126,55 +108,9 @@ function candidate(
 
   const consistency = records.length === 0 ? 0 : frequency / records.length
   return {
-    delimiter, quote, records, preamble, count, frequency, consistency, blank, read: kept.length
+    delimiter, quote, records, preamble, count, frequency, consistency, blank,
+    read: kept.length, quoted, refused: counts.filter((c) => c < 0).length
   }
-}
-
-// The most frequent value (the largest on a tie) and how often it occurs.
-function mode(values: number[]): { value: number; frequency: number } {
-  const frequencies = new Map<number, number>()
-  for (const v of values) frequencies.set(v, (frequencies.get(v) ?? 0) + 1)
-
-  let value = 0
-  let frequency = 0
-  for (const [v, f] of frequencies) {
-    if (f > frequency || (f === frequency && v > value)) {
-      value = v
-      frequency = f
-    }
-  }
-  return { value, frequency }
-}
-
-// Fields up to the last non-empty one: spreadsheets add or drop empty trailing fields,
-// and write a title in A1 as `Titre;;;`.
-function width(record: string[]): number {
-  for (let i = record.length; i > 0; i--) {
-    if (!isBlankCell(record[i - 1] ?? '')) return i
-  }
-  return 0
-}
-
-const filledCells = (record: string[]): number =>
-  record.reduce((n, cell) => (isBlankCell(cell) ? n : n + 1), 0)
-
-// Title lines above the header. The header is the first record, among the first few,
-// with at least two values and about as wide as the table (one less, for an unnamed last
-// column); the records before it are the preamble, provided the header does not look
-// like data. So `Export du 03/04/2024`, `Titre;;;` or `Commune;Montpellier` above a
-// four-column table are a preamble, while a repeated header is not (it is as wide), and
-// `taux` over `1,5` read with `,` is not either (`1,5` looks like data).
-// Known miss: a title of two values over a three-column table is taken for the header.
-function preambleLength(records: string[][]): number {
-  const window = records.slice(0, MAX_PREAMBLE + 1)
-  const first = window.findIndex((record) => filledCells(record) >= 2)
-  if (first < 0) return 0
-
-  const tableWidth = mode(records.slice(first).map(width)).value
-  const header = window.findIndex((record, i) =>
-    i >= first && filledCells(record) >= 2 && width(record) >= tableWidth - 1)
-  if (header <= 0) return 0
-  return hasHeader(records.slice(header)) ? header : 0
 }
 
 // Most consistent first, then more delimiters per record, then more records read that
@@ -192,6 +128,7 @@ function better(a: Candidate, b: Candidate | undefined): boolean {
   if (a.frequency + a.blank !== b.frequency + b.blank) {
     return a.frequency + a.blank > b.frequency + b.blank
   }
+  if (a.refused !== b.refused) return a.refused < b.refused
   return a.delimiter !== b.delimiter && typedColumns(a.records) > typedColumns(b.records)
 }
 
@@ -233,12 +170,14 @@ export function sniffDialect(sample: string, opts: SniffOptions = {}): Dialect {
   // took fewer fields (`"Réalisé, 2023",CP` over `"13 118,88",92000`) or made a padded
   // title (`"Titre";"";""`) look as wide as the table. Quotes that join lines are not:
   // ditto marks (`"` under a value to repeat), a lone `"` cell, an unclosed `"Titre`.
+  // Quotes are real too when most records quote a field on one line: one broken field
+  // (`"Le "Grand" Café"`) then gets the file refused, naming it, rather than loaded with
+  // the quotes of every other value kept as characters.
   if (best.quote === null && quotedFieldLine(sample, best.delimiter) !== undefined) {
     const quoted = candidate(sample, best.delimiter, '"', opts.complete ?? false)
-    if (quoted.count > 0 && quoted.consistency === 1 && quoted.records.length > 1 &&
-      quoted.read >= best.read) {
-      best = quoted
-    }
+    const alike = quoted.consistency === 1 && quoted.read >= best.read
+    const quoting = quoted.count === best.count && quoted.quoted * 2 > quoted.records.length
+    if (quoted.count > 0 && quoted.records.length > 1 && (alike || quoting)) best = quoted
   }
 
   const dialect: Dialect = {
@@ -268,28 +207,4 @@ function quotedFieldLine(sample: string, delimiter: Delimiter): number | undefin
   const lines = sample.split(/\r\n|\n|\r/)
   const at = lines.findIndex((line) => line.startsWith('"') || line.includes(delimiter + '"'))
   return at < 0 ? undefined : at + 1
-}
-
-// The first record is a header unless it looks like data: each of its cells fits the
-// type inferred from the rest of its column, and at least one sits in a number or date
-// column. Header lines repeated below are left out of the inference.
-// Known miss: a header made of labels over text columns and years over number columns
-// (`Libellé;2013;2014`) reads as data, and the columns are then named column_1, ….
-function hasHeader(records: string[][]): boolean {
-  const [first, ...others] = records
-  if (first === undefined) return true
-
-  const rest = others.filter((record) => !sameAsHeader(record, first))
-  let numberOrDate = false
-  for (let column = 0; column < first.length; column++) {
-    const inferrer = new ColumnInferrer()
-    rest.forEach((record, i) => inferrer.observe(record[column] ?? '', i + 2))
-    const { format } = inferrer.result()
-
-    const cell = first[column] ?? ''
-    if (!matchesFormat(format, cell)) return true
-    const typed = format.type !== 'text' && format.type !== 'boolean'
-    if (typed && canonicalValue(format, cell) !== null) numberOrDate = true
-  }
-  return !numberOrDate
 }

@@ -6,6 +6,10 @@ export interface SampleRecords {
   // The records the loader's tokenizer would refuse with this quote: a quote inside
   // an unquoted field (`Le "Grand" Café`, `l'été`), or text after a closing quote.
   broken: ReadonlySet<string[]>
+  // The records with a field quoted on one line and closed where it should be: the
+  // mark of a file that quotes its fields, which ditto marks (`"` under a value) and
+  // inch marks (`24"`) are not.
+  quoted: ReadonlySet<string[]>
   // The last record, when its quote never closes: whatever it holds is no blank line.
   unclosed?: string[]
 }
@@ -23,6 +27,7 @@ export function readRecords(
 ): SampleRecords {
   const records: string[][] = []
   const broken = new Set<string[]>()
+  const quotedRecords = new Set<string[]>()
   const n = text.length
   let record: string[] = []
   let i = 0
@@ -39,7 +44,7 @@ export function readRecords(
       if (close < 0) {
         record.push(text.slice(start + 1).replaceAll(quote + quote, quote))
         records.push(record)
-        return { records, lastComplete: false, broken, unclosed: record }
+        return { records, lastComplete: false, broken, quoted: quotedRecords, unclosed: record }
       }
       field = text.slice(start + 1, close).replaceAll(quote + quote, quote)
       i = close + 1
@@ -49,19 +54,21 @@ export function readRecords(
     const rest = text.slice(i, end)
     const after = trims ? rest.replace(/^ +/, '') : rest
     if (quoted ? after !== '' : quote !== null && rest.includes(quote)) broken.add(record)
+    else if (quoted && onlySeparators(field, delimiter)) broken.add(record)
+    else if (quoted && !field.includes('\n') && !field.includes('\r')) quotedRecords.add(record)
     record.push(field + rest)
     i = end
 
     if (i >= n) {
       records.push(record)
-      return { records, lastComplete: false, broken }
+      return { records, lastComplete: false, broken, quoted: quotedRecords }
     }
     if (text[i] === delimiter) {
       i++
       if (i === n) {
         record.push('')
         records.push(record)
-        return { records, lastComplete: false, broken }
+        return { records, lastComplete: false, broken, quoted: quotedRecords }
       }
       continue
     }
@@ -70,7 +77,17 @@ export function readRecords(
     records.push(record)
     record = []
   }
-  return { records, lastComplete: true, broken }
+  return { records, lastComplete: true, broken, quoted: quotedRecords }
+}
+
+// Two stray quotes around separators (ditto marks side by side, `"\t"`) rather than
+// a quoted field: nothing but separators and spaces between them.
+function onlySeparators(field: string, delimiter: string): boolean {
+  if (!field.includes(delimiter)) return false
+  for (const c of field) {
+    if (c !== delimiter && c !== ' ' && c !== '\t') return false
+  }
+  return true
 }
 
 function skipSpaces(text: string, from: number): number {

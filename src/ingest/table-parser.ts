@@ -102,6 +102,11 @@ export class TableParser {
   // done and summary() tells what it found.
   end(): ParseOutput {
     this.#reader.end(this.#collect)
+    const kept = this.#reader.keptQuote
+    if (kept !== undefined) {
+      this.#warn('QUOTES_KEPT', 'A quote opens a field here and never closes, and no field ' +
+        'of the file is quoted: it is kept as a character in the value.', kept)
+    }
     this.#holdBackLast()
     this.#ended = true
     return this.#drain()

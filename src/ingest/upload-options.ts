@@ -107,6 +107,7 @@ export function applyDialect(sniffed: Dialect, forced: Forced): Dialect {
   }
   const kept = !reframed && forced.quote === undefined
   if (kept && sniffed.strayQuote !== undefined) dialect.strayQuote = sniffed.strayQuote
+  if (forced.quote !== undefined) dialect.quoteForced = true
   return dialect
 }
 

@@ -90,7 +90,7 @@ t.test('tabs, pipes and no quoting', async (t) => {
 
 t.test('broken quoting is an error naming the record and the field', async (t) => {
   const cases: Array<[string, string, number, number]> = [
-    ['a,b\n1,"open\n2,3\n', 'QUOTE_NOT_CLOSED', 2, 2],
+    ['a,b\n"x",y\n1,"open\n2,3\n', 'QUOTE_NOT_CLOSED', 3, 2],
     ['a,b\n"x"y,2\n', 'INVALID_CLOSING_QUOTE', 2, 1],
     ['a,b\n1,ab"cd\n', 'INVALID_OPENING_QUOTE', 2, 2]
   ]
@@ -99,6 +99,38 @@ t.test('broken quoting is an error naming the record and the field', async (t) =
   }
   t.type(CsvSyntaxError, 'function')
 })
+
+// Found by fuzzing detection: a last line of `;"` below a table without quotes made the
+// whole upload fail. A quote is real in a file that quotes fields; in one that never
+// does, one that never closes is a stray character.
+t.test('a quote that never closes, in a file with no quoted field, is a character',
+  async (t) => {
+    const text = 'a;b\n1;2\n;"\n'
+    const expected: Record[] = [[['a', 'b'], 1], [['1', '2'], 2], [['', '"'], 3]]
+    for (const chunks of [[text], [...text]]) {
+      const tokenizer = new CsvTokenizer({
+        delimiter: ';', quote: '"', trimAroundQuotes: true, maxRecordChars: 100
+      })
+      const out: Record[] = []
+      const sink = (record: string[], line: number) => out.push([record, line])
+      for (const chunk of chunks) tokenizer.push(chunk, sink)
+      tokenizer.end(sink)
+      t.same(out, expected, `in ${chunks.length} chunks`)
+      t.equal(tokenizer.keptQuote, 3, 'the line where it was kept')
+    }
+
+    // Lines the open quote swallowed are records again.
+    t.same(tokenize(['a;b\n"x;1\n2;3'], ';'), [[['a', 'b'], 1], [['"x', '1'], 2], [['2', '3'], 3]])
+
+    // A forced quote stays strict.
+    const strict = new CsvTokenizer({
+      delimiter: ';', quote: '"', trimAroundQuotes: true, maxRecordChars: 100, strictQuotes: true
+    })
+    t.throws(() => {
+      strict.push(text, () => undefined)
+      strict.end(() => undefined)
+    }, { code: 'QUOTE_NOT_CLOSED', line: 3, field: 2 })
+  })
 
 t.test('a record longer than the limit is refused, even while it is still arriving', async (t) => {
   const tokenizer = new CsvTokenizer({

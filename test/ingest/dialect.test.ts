@@ -268,9 +268,24 @@ t.test('ditto marks, lone quotes and unclosed quotes stay characters', async (t)
     ['an unclosed quote', ['nom;obs', 'Dupont;RAS', 'Martin;"A revoir', 'Petit;RAS'], ';'],
     ['a quote closed by an inch mark', ['nom;article;prix', 'Dupont;"Titre provisoire;12',
       'Martin;Écran 24";8'], ';'],
-    ['a quote swallowing blank lines', ['code\tinfo', '35855\t', '83335\t', '"\t'], '\t']
+    ['a quote swallowing blank lines', ['code\tinfo', '35855\t', '83335\t', '"\t'], '\t'],
+    // Found by fuzzing again: these read as quoted, and lost or refused a row.
+    ['ditto marks side by side', ['nom\ttel\tobs', 'Dupont\t04\tRAS', '"\t"\t', 'Roux\t05\t'],
+      '\t'],
+    ['a last line of `;"`', ['commune;population', 'Sète;43620', 'Lunel;26420', ';"'], ';'],
+    ['the same under three columns', ['nom;ville;cp', 'Roux;Sète;34200', 'Petit;Agde;34300',
+      ';"'], ';']
   ]
   for (const [what, rows, delimiter] of cases) {
     t.match(sniffDialect(lines(...rows), { complete: true }), { delimiter, quote: null }, what)
   }
+})
+
+// Found by attacking uploads: one broken field made a quoted file read without quotes, and
+// every value kept its quotes. Read with quotes, it is refused, naming the field.
+t.test('quotes on most lines are real, even when one field breaks them', async (t) => {
+  t.match(sniffDialect(lines('"code";"nom";"montant"', '"01004";"Dupont";"12,50"',
+    '"34172";"Le "Grand" Café";"7,00"'), { complete: true }), { delimiter: ';', quote: '"' })
+  t.match(sniffDialect(lines('"nom";"montant"', '"Alpha";12', '"Gamma;14', '"Delta";15',
+    '"Epsilon";16'), { complete: true }), { delimiter: ';', quote: '"' }, 'an unclosed one')
 })

@@ -98,7 +98,7 @@ t.test('errors come back as what they were, with their line', async (t) => {
     const dialect = { delimiter: ';', quote: '"', header: true, preamble: 0 } as const
     return { ...settingsFor(bytes), dialect }
   }
-  const broken = Buffer.from('a;b\n1;2\n3;"4\n5;6')
+  const broken = Buffer.from('a;b\n"1";2\n3;"4\n5;6')
   const error = await parseThere(openParse(semicolons(broken)), broken).catch((e: unknown) => e)
   t.ok(error instanceof AppError, 'a problem the API can answer')
   t.match(error, { code: 'CSV_MALFORMED', extras: { line: 3, column: 2 } })

@@ -65,18 +65,48 @@ t.test('uploads at the edges', async (t) => {
 
   t.test('quotes kept as characters, because reading them breaks the rows, are reported',
     async (t) => {
-      const csv = 'nom;montant\n"Alpha";12\n"Beta";13\n"Gamma;14\n"Delta";15\n"Epsilon";16\n'
+      // Ditto marks: a `"` under a value to repeat.
+      const csv = 'nom;ville\nDupont;Sète\nMartin;"\nPetit;"\nDurand;Agde\n'
       const kept = await upload(editor, await fresh(), csv)
       t.equal(kept.status, 201, kept.body)
-      t.match(kept.json<Revision>().report.warnings, [{ code: 'QUOTES_KEPT', line: 2 }])
+      t.match(kept.json<Revision>().report.warnings, [{ code: 'QUOTES_KEPT', line: 3 }])
 
       const forced = await editor.put(
         `/api/v1/resources/${await fresh()}/data?quote=${encodeURIComponent('"')}`, csv)
-      t.equal(forced.status, 422, 'forced, the quote that never closes is named')
-      t.match(forced.json(), { code: 'CSV_MALFORMED', line: 4 })
+      t.equal(forced.status, 201, forced.body)
+      t.equal(forced.json<{ row_count: number }>().row_count, 3, 'forced, they join lines')
+
+      // Found by attacking uploads: a file that quotes its fields, one of them broken, was
+      // loaded with the quotes of every value kept. It is refused, naming the field.
+      for (const broken of ['"Gamma;14', '"Le "Grand" Café";14']) {
+        const quoted = `"nom";"montant"\n"Alpha";12\n"Beta";13\n${broken}\n"Delta";15\n`
+        const refused = await upload(editor, await fresh(), quoted)
+        t.equal(refused.status, 422, broken)
+        t.match(refused.json(), { code: 'CSV_MALFORMED', line: 4, column: 1 })
+      }
 
       const plain = await upload(editor, await fresh(), 'nom;montant\nAlpha;12\nBeta;13\n')
       t.same(plain.json<Revision>().report.warnings, [], 'no quotes, no warning')
+    })
+
+  // Found by fuzzing detection: these were refused as malformed.
+  t.test('a quote that never closes on the last line of a file that quotes nothing is kept',
+    async (t) => {
+      for (const rows of [2, 20_000]) {
+        const csv = 'commune;population\n' + 'Lunel;26420\n'.repeat(rows) + ';"\n'
+        const id = await fresh()
+        const kept = await upload(editor, id, csv)
+        t.equal(kept.status, 201, kept.body)
+        t.match(kept.json<Revision>().report.warnings,
+          [{ code: 'QUOTES_KEPT', line: rows + 2 }], `${rows} rows: reported`)
+        const last = await editor.get(`/api/v1/resources/${id}/records?where[population]="`)
+        t.same(last.json<Rows>().data, [{ commune: null, population: '"' }], 'as a character')
+
+        const forced = await editor.put(
+          `/api/v1/resources/${await fresh()}/data?quote=${encodeURIComponent('"')}`, csv)
+        t.match(forced.json(), { code: 'CSV_MALFORMED', line: rows + 2, column: 2 },
+          'forced, it is refused')
+      }
     })
 
   t.test('short rows are padded with nulls and reported, early or late in the file',
