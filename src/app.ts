@@ -23,6 +23,7 @@ import { continueWhenRead } from './http/expect-continue.js'
 import { registerJsonBody } from './http/json-body.js'
 import { openapiOptions } from './http/openapi.js'
 import { answerClientError, registerProblemHandlers, sendProblem } from './http/problem.js'
+import { loggedUrl } from './http/request-log.js'
 import { problemSchema } from './http/schemas.js'
 import { registerValidation } from './http/validation.js'
 import type { FileStore } from './ingest/file-store.js'
@@ -81,7 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const status = reply.statusCode
     const fields = {
       method: request.method,
-      url: request.url,
+      ...loggedUrl(request.url),
       status,
       ms: Math.round(reply.elapsedTime),
       token_id: request.actor?.tokenId

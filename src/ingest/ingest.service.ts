@@ -62,7 +62,9 @@ export async function ingestUpload(deps: IngestDeps, upload: Upload) {
   const started = Date.now()
   const revisionId = await insertRevision(deps.db, upload)
   const log = deps.log.child({ revision: revisionId, resource: upload.resourceId })
-  log.info({ file: upload.fileName }, 'ingest started')
+  // Not the file's name, which may name a person (`liste_martin.csv`): the revision
+  // id leads to it.
+  log.info('ingest started')
   const progress = new Progress(deps.db, revisionId, log)
 
   try {
