@@ -19,6 +19,7 @@ import {
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import dcatRoutes from './dcat/catalog.routes.js'
+import { refuseEncodedBodies } from './http/content-encoding.js'
 import { continueWhenRead } from './http/expect-continue.js'
 import { registerJsonBody } from './http/json-body.js'
 import { openapiOptions } from './http/openapi.js'
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   continueWhenRead(app.server)
+  refuseEncodedBodies(app)
 
   // Once the app is closing (shutdown), a request that still arrives on an open
   // connection is told so, and the connection is not kept.
