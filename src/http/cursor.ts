@@ -7,7 +7,13 @@ export function encodeCursor(tag: string, key: unknown[]): string {
   return Buffer.from(JSON.stringify([tag, ...key])).toString('base64url')
 }
 
-export function decodeCursor(tag: string, cursor: string): unknown[] {
+// `stale`: says, of a cursor's tag that is not `tag`, why it no longer holds (the
+// data it paged through was replaced), when it can tell.
+export function decodeCursor(
+  tag: string,
+  cursor: string,
+  stale: (given: string) => string | undefined = () => undefined
+): unknown[] {
   let parsed: unknown
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
@@ -16,7 +22,9 @@ export function decodeCursor(tag: string, cursor: string): unknown[] {
   }
 
   if (!Array.isArray(parsed) || parsed[0] !== tag) {
-    throw new AppError('CURSOR_INVALID', 'The cursor belongs to another listing or order.')
+    const given: unknown = Array.isArray(parsed) ? parsed[0] : undefined
+    const why = typeof given === 'string' ? stale(given) : undefined
+    throw new AppError('CURSOR_INVALID', why ?? 'The cursor belongs to another listing or order.')
   }
   return parsed.slice(1)
 }

@@ -98,11 +98,19 @@ async function queryRecords(
   const order = parseOrder(query.order, columns)
   const limit = pageSize(query.limit, config)
 
-  // The cursor is bound to the revision and order it was taken under.
-  const tag = `${resource.current_revision_id}:${query.order ?? ''}`
+  // The cursor is bound to the revision and order it was taken under. Taken under
+  // the same order before the resource was loaded again, it is told apart, so that a
+  // client paging through the rows knows to start again.
+  const sameOrder = `:${query.order ?? ''}`
+  const tag = `${resource.current_revision_id}${sameOrder}`
+  const stale = (given: string) => given.indexOf(':') > 0 &&
+    given.slice(given.indexOf(':')) === sameOrder
+    ? 'The rows changed since this cursor was given (the resource was loaded again): ' +
+      'start again from the first page.'
+    : undefined
   const after = query.cursor === undefined
     ? undefined
-    : cursorPosition(decodeCursor(tag, query.cursor), order)
+    : cursorPosition(decodeCursor(tag, query.cursor, stale), order)
 
   const table = resource.table_name
   const [rows, total] = await Promise.all([

@@ -74,6 +74,23 @@ t.test('rows paging', async (t) => {
     }
   })
 
+  // Found by attacking the API: the answer said the cursor came from another listing.
+  t.test('a cursor taken before the resource was loaded again says the rows changed',
+    async (t) => {
+      const id = await createResource(editor, await createDataset(editor))
+      t.equal((await upload(editor, id, 'n\n1\n2\n3\n')).status, 201)
+      const url = `/api/v1/resources/${id}/records`
+      const page = (await editor.get(`${url}?order=n&limit=1`)).json<Page>()
+      t.equal((await upload(editor, id, 'n\n4\n5\n6\n')).status, 201)
+
+      const stale = await editor.get(`${url}?order=n&limit=1&cursor=${page.next_cursor ?? ''}`)
+      t.equal(stale.status, 400)
+      t.match(stale.json(), { code: 'CURSOR_INVALID', detail: /rows changed/ })
+      const other = await editor.get(`${url}?order=-n&limit=1&cursor=${page.next_cursor ?? ''}`)
+      t.match(other.json(), { code: 'CURSOR_INVALID', detail: /another listing or order/ },
+        'under another order, it is still another listing')
+    })
+
   // Found by attacking the API: each was a 500, or a cursor the service refused
   // although it had made it.
   t.test('cursors over timestamps and long decimals', async (t) => {
