@@ -34,8 +34,16 @@ export function registerJsonBody(app: FastifyInstance, limits: BodyLimits): void
         return
       }
       const refusal = refuse(request, bytes)
-      if (refusal !== null) done(refusal, undefined)
-      else void parse(request, bytes.toString('utf8'), done)
+      if (refusal !== null) {
+        done(refusal, undefined)
+        return
+      }
+      const text = bytes.toString('utf8')
+      void parse(request, text, (error, body) => {
+        // Valid JSON refused all the same: it holds `__proto__` or
+        // `constructor.prototype`, which the parser turns away (prototype poisoning).
+        done(error !== null && isJson(text) ? poisoned() : error, body)
+      })
     }, (error: Error) => done(error, undefined))
   })
 
@@ -63,6 +71,19 @@ function refuse(request: FastifyRequest, bytes: Buffer): AppError | null {
   }
   return null
 }
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const poisoned = () => new AppError('VALIDATION_FAILED',
+  'The body holds a field named __proto__, or constructor with a prototype field, which ' +
+    'are refused.')
 
 // The first key repeated within one object, or null. A scan of the text, not a
 // parse: a body that is not JSON is left to the parser to refuse.
