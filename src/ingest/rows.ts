@@ -179,20 +179,24 @@ function cellValue(
   context: RowContext,
   name: string
 ): string {
-  const { limits } = context
-  if (raw.length * 3 > limits.maxCellBytes && Buffer.byteLength(raw) > limits.maxCellBytes) {
+  // PostgreSQL text cannot hold NUL; it is never meaningful in a CSV cell. Removed
+  // before the cell is trimmed, so that `\0 x \0` is `x`.
+  let value: string
+  if (context.nul && raw.includes('\0')) {
+    context.warnings.add({ code: 'NUL_REMOVED', message: 'NUL bytes removed.', line, column: name })
+    value = normaliseCell(raw.replaceAll('\0', ''))
+  } else {
+    value = normaliseCell(raw)
+  }
+
+  // The limit is on the value kept: the padding spreadsheets add is not.
+  const { maxCellBytes } = context.limits
+  if (value.length * 3 > maxCellBytes && Buffer.byteLength(value) > maxCellBytes) {
     throw new AppError(
       'CSV_CELL_TOO_LARGE',
-      `Line ${line}, field ${index + 1} is larger than ${limits.maxCellBytes} bytes.`,
+      `Line ${line}, field ${index + 1} is larger than ${maxCellBytes} bytes.`,
       { line, column: index + 1 }
     )
   }
-
-  // PostgreSQL text cannot hold NUL; it is never meaningful in a CSV cell. Removed
-  // before the cell is trimmed, so that `\0 x \0` is `x`.
-  if (context.nul && raw.includes('\0')) {
-    context.warnings.add({ code: 'NUL_REMOVED', message: 'NUL bytes removed.', line, column: name })
-    return normaliseCell(raw.replaceAll('\0', ''))
-  }
-  return normaliseCell(raw)
+  return value
 }
