@@ -83,6 +83,16 @@ t.test('a lone euro sign after an amount stays windows-1252', async (t) => {
   t.equal(detectEncoding(hex('3132 20 80 0D0A')).encoding, 'windows-1252')
 })
 
+// Found by attacking uploads: an ellipsis (0x85, CP850's "à") after a word tipped the
+// file to CP850, and "etc…" came back as "etcà".
+t.test('an ellipsis after a word stays windows-1252', async (t) => {
+  const bytes = Buffer.from('Nom;Note\nA;etc\x85\nB;Suite\x85\nC;12 \x80\n', 'latin1')
+  t.equal(detectEncoding(bytes).encoding, 'windows-1252')
+  // The same byte among CP850's own letters is still its "à": "déjà vu", "voilà".
+  const cp850 = Buffer.from('Nom;Note\nA;d\x82j\x85 vu\nB;voil\x85\nC;\x82t\x82\n', 'latin1')
+  t.equal(detectEncoding(cp850).encoding, 'cp850')
+})
+
 t.test('never detects ISO-8859-15 by itself', async (t) => {
   // "Montant payé : 12 €" written in ISO-8859-15 (€ = A4). In windows-1252 0xA4 is ¤:
   // the bytes cannot tell the two apart, so the common one is chosen.
