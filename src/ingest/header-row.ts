@@ -1,5 +1,5 @@
 import { canonicalValue, matchesFormat } from './canonical.js'
-import { ColumnInferrer } from './infer.js'
+import { ColumnInferrer, type InferredFormat } from './infer.js'
 import { isBlankCell, normaliseCell } from './values.js'
 
 // Where a table starts, in the records of a dialect's reading (dialect.ts): title lines
@@ -104,9 +104,16 @@ export function hasHeader(records: string[][]): boolean {
     const { format } = inferrer.result()
 
     const cell = first[column] ?? ''
+    if (isCode(format, cell)) continue
     if (!matchesFormat(format, cell)) return true
     const typed = format.type !== 'text' && format.type !== 'boolean'
     if (typed && canonicalValue(format, cell) !== null) numberOrDate = true
   }
   return !numberOrDate
+}
+
+// Digits with a leading zero (`09122`, an INSEE code) over a column of numbers: the column
+// holds codes, some of them written with a zero, and no header names a column so.
+function isCode(format: InferredFormat, cell: string): boolean {
+  return format.type === 'integer' && /^0\d+$/.test(normaliseCell(cell))
 }

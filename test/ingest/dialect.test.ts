@@ -289,3 +289,11 @@ t.test('quotes on most lines are real, even when one field breaks them', async (
   t.match(sniffDialect(lines('"nom";"montant"', '"Alpha";12', '"Gamma;14', '"Delta";15',
     '"Epsilon";16'), { complete: true }), { delimiter: ';', quote: '"' }, 'an unclosed one')
 })
+
+// Found by fuzzing: an INSEE code with its leading zero in the first row made it a header.
+t.test('a first row that starts with a code is data', async (t) => {
+  t.match(sniffDialect(lines('09122;Nîmes;64619;27,1', '13055;Bastia;70055;57,0',
+    '67482;Marseille;199751;99,5'), { complete: true }), { delimiter: ';', header: false })
+  t.match(sniffDialect(lines('Commune;01;02', 'Sète;12;14', 'Agde;8;9'), { complete: true }),
+    { header: true }, 'months named 01, 02 over numbers still name them')
+})
