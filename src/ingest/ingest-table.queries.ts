@@ -105,6 +105,17 @@ function valueSql(col: string, format: InferredFormat): string {
   }
 }
 
+// Dropping a column only marks it in the catalogue: no row is rewritten.
+export async function dropColumns(
+  client: pg.PoolClient,
+  table: string,
+  columns: string[]
+): Promise<void> {
+  if (columns.length === 0) return
+  const drops = columns.map((c) => `drop column ${columnSql(c)}`).join(', ')
+  await client.query(`alter table ${tableSql(table)} ${drops}`)
+}
+
 export async function dropTable(client: pg.PoolClient | pg.Pool, table: string): Promise<void> {
   await client.query(`drop table if exists ${tableSql(table)}`)
 }

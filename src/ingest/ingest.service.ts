@@ -14,6 +14,7 @@ import { type BeginLoad, EarlyLoad, type Loading } from './early-load.js'
 import type { EncodingResult } from './encoding.js'
 import type { FileStore } from './file-store.js'
 import { tableNameFor } from './identifiers.js'
+import { dropEmptyColumns } from './empty-columns.js'
 import { convertColumns, dropTable } from './ingest-table.queries.js'
 import type { Limits } from './loader.js'
 import { Progress } from './progress.js'
@@ -217,13 +218,15 @@ async function finishLoad(
   const { forced, resourceId } = upload
   const nullMarkers = forced.nullMarkers ?? deps.nullMarkers
   const table = tableNameFor(revisionId)
-  const { parsed, outcomes } = copied
 
   progress.enter('converting')
-  const conversions = outcomes.map((o, i) => ({ ...o, loaded: parsed.columns[i]!.loaded }))
+  const conversions = copied.outcomes.map((o, i) =>
+    ({ ...o, loaded: copied.parsed.columns[i]!.loaded }))
   await convertColumns(client, table, conversions, nullMarkers)
-  const rowCount = await removeTotalRow(client, table, parsed, outcomes,
+  const rowCount = await removeTotalRow(client, table, copied.parsed, copied.outcomes,
     { forcedDecimal: forced.decimal, nullMarkers })
+  const { parsed, outcomes } =
+    await dropEmptyColumns(client, table, copied.parsed, copied.outcomes, dialect.header)
 
   if (!(await tokenHoldsAtCommit(client, upload.createdBy))) {
     throw new AppError('TOKEN_INVALID', 'The token was revoked or expired while the file ' +
