@@ -24,5 +24,5 @@ export function refuseEncodedBodies(app: FastifyInstance): void {
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
   const length = headers['content-length']
   return headers['transfer-encoding'] !== undefined ||
-    (typeof length === 'string' && length.trim() !== '0')
+    (typeof length === 'string' && Number(length) > 0)
 }

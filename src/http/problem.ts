@@ -91,8 +91,10 @@ function validationMessage(v: FastifySchemaValidationError): string {
 
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Logged by code only: a detail may quote what the client sent (`Cannot order by
+    // "Dupont"`), and the log holds no values. The client has the detail.
     if (error instanceof AppError) {
-      request.log.info({ code: error.code }, error.message)
+      request.log.info({ code: error.code }, ERRORS[error.code].title)
       return sendProblem(reply, request, error.code, error.message, error.extras)
     }
 
@@ -108,10 +110,13 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 
     const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code]
     if (mapped !== undefined) {
-      // The routes that read a body without a file read JSON.
+      // The routes that read a body without a file read JSON; uploads read files.
+      const upload = request.routeOptions.url?.endsWith('/data') === true
       const detail = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
         ? `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted ` +
-          'here: send JSON with Content-Type: application/json.'
+          (upload
+            ? 'here: send the file as text/csv, or as a multipart/form-data form.'
+            : 'here: send JSON with Content-Type: application/json.')
         : error.message
       return sendProblem(reply, request, mapped, detail)
     }
@@ -119,7 +124,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     // Unknown errors: the details go to the log only, with the request id the
     // client sees, so a report can be matched without leaking SQL or paths.
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      request.log.info({ err: error }, 'client error')
+      request.log.info({ code: error.code, status: error.statusCode }, 'client error')
       const code = BY_STATUS[error.statusCode] ?? 'VALIDATION_FAILED'
       return sendProblem(reply, request, code, ERRORS[code].title)
     }

@@ -42,10 +42,11 @@ function asUtf8(latin1: string): string {
   return /[^\p{ASCII}]/u.test(latin1) && isUtf8(bytes) ? bytes.toString('utf8') : latin1
 }
 
-// Control characters, and the marks that reorder text: a right-to-left override
-// (U+202E) shows `\u202Evsc.exe` as `exe.csv` in a browser's download bar.
-// eslint-disable-next-line no-control-regex
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+// Control characters, the marks that reorder text (a right-to-left override, U+202E,
+// shows `\u202Evsc.exe` as `exe.csv` in a browser's download bar), and the characters
+// that show nothing: zero-width ones, line and paragraph separators, word joiners and
+// the invisible formatting controls, the BOM, tag characters.
+const HIDDEN = new RegExp('[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\u180e]', 'gu')
 
 // The name a file is kept and downloaded under: the client's, reduced to its last
 // path segment and without control or direction characters; else one made from the title.

@@ -33,6 +33,12 @@ t.test('bodies sent with a content coding are refused with 415', async (t) => {
   const revisions = await admin.get(`/api/v1/resources/${resourceId}/revisions`)
   t.same(revisions.json<{ data: unknown[] }>().data, [], 'nothing stored, no revision')
 
+  // Found by attacking the API: an upload was told to send JSON.
+  const typeless = await admin.put(`/api/v1/resources/${resourceId}/data`, 'a\n1\n',
+    { 'content-type': 'textcsv' })
+  t.equal(typeless.status, 415)
+  t.match(typeless.json(), { detail: /send the file as text\/csv/ })
+
   const identity = await admin.raw('POST', '/api/v1/datasets', {
     payload: JSON.stringify({ title: 'Budget' }),
     headers: { 'content-type': 'application/json', 'content-encoding': 'identity' }
@@ -41,4 +47,8 @@ t.test('bodies sent with a content coding are refused with 415', async (t) => {
 
   const noBody = await admin.get('/api/v1/datasets', { 'content-encoding': 'gzip' })
   t.equal(noBody.status, 200, 'a request without a body has nothing to decode')
+  const zeros = await admin.raw('POST', '/api/v1/datasets', {
+    headers: { 'content-encoding': 'gzip', 'content-length': '00' }
+  })
+  t.notMatch(zeros.json(), { detail: /Content-Encoding/ }, 'nor one whose length is 00')
 })

@@ -26,13 +26,21 @@ t.test('the request log names query parameters, without their values', async (t)
   const loaded = await admin.put(
     `/api/v1/resources/${resourceId}/data?filename=liste_martin.csv`, 'nom\nDupont\n')
   t.equal(loaded.status, 201, 'a load too')
+  // Found by attacking the API again: refusals logged their detail, which quotes input.
+  const order = await admin.get(`/api/v1/resources/${resourceId}/records?order=Martinez`)
+  t.match(order.json(), { code: 'ORDER_INVALID', detail: /Martinez/ }, 'the client is told')
+  const charset = await admin.raw('POST', '/api/v1/datasets', {
+    payload: '{}', headers: { 'content-type': 'application/json; charset=latin9secret' }
+  })
+  t.equal(charset.status, 415)
 
   const requests = lines.filter((l) => l.includes('"msg":"request"'))
-  t.equal(requests.length, 5, 'one line per request')
+  t.equal(requests.length, 7, 'one line per request')
   t.ok(lines.some((l) => l.includes('"msg":"ingest done"')), 'the load is logged')
   t.match(JSON.parse(requests[0] ?? '{}'),
     { path, query: ['where[nom]', 'cursor', 'limit'], status: 404 })
-  for (const secret of ['Dupont', cursor, '184127645108946', 'liste_martin']) {
+  for (const secret of
+    ['Dupont', cursor, '184127645108946', 'liste_martin', 'Martinez', 'latin9secret']) {
     t.notOk(lines.some((l) => l.includes(secret)), `${secret} is not logged`)
   }
 })

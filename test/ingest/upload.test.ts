@@ -157,7 +157,10 @@ t.test('uploads', async (t) => {
       [`attachment; filename*=UTF-8''${'a'.repeat(254)}%F0%9F%98%80.csv`, 'a'.repeat(254)],
       // Found by attacking uploads: shown as `exe.csv`, the name of an executable.
       [`attachment; filename*=UTF-8''%E2%80%AEvsc.exe`, 'vsc.exe'],
-      [`attachment; filename*=UTF-8''a%E2%81%A6b%C2%85c%E2%80%8F.csv`, 'abc.csv']
+      [`attachment; filename*=UTF-8''a%E2%81%A6b%C2%85c%E2%80%8F.csv`, 'abc.csv'],
+      // Found by attacking again: characters that show nothing.
+      [`attachment; filename*=UTF-8''%E2%80%8BSE%E2%80%A8CR%E2%81%A0ET%F3%A0%81%81.csv`,
+        'SECRET.csv']
     ]
     for (const [header, name] of cases) {
       const resourceId = await createResource(editor, datasetId)
