@@ -64,6 +64,9 @@ export function buildColumns(
       { line }
     )
   }
+  // A header cell is a cell too: its label is stored and sent with every revision.
+  const large = header.findIndex((cell) => cellTooLarge(normaliseCell(cell), limits))
+  if (large >= 0) throw cellTooLargeError(line, large, limits.maxCellBytes)
   return columnNames(header).map((name, i): LoadedColumn => ({
     ...name,
     physical: physicalColumn(i),
@@ -190,13 +193,20 @@ function cellValue(
   }
 
   // The limit is on the value kept: the padding spreadsheets add is not.
-  const { maxCellBytes } = context.limits
-  if (value.length * 3 > maxCellBytes && Buffer.byteLength(value) > maxCellBytes) {
-    throw new AppError(
-      'CSV_CELL_TOO_LARGE',
-      `Line ${line}, field ${index + 1} is larger than ${maxCellBytes} bytes.`,
-      { line, column: index + 1 }
-    )
+  if (cellTooLarge(value, context.limits)) {
+    throw cellTooLargeError(line, index, context.limits.maxCellBytes)
   }
   return value
+}
+
+function cellTooLarge(value: string, limits: Limits): boolean {
+  return value.length * 3 > limits.maxCellBytes && Buffer.byteLength(value) > limits.maxCellBytes
+}
+
+function cellTooLargeError(line: number, index: number, maxCellBytes: number): AppError {
+  return new AppError(
+    'CSV_CELL_TOO_LARGE',
+    `Line ${line}, field ${index + 1} is larger than ${maxCellBytes} bytes.`,
+    { line, column: index + 1 }
+  )
 }

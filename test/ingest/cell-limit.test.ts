@@ -23,6 +23,9 @@ t.test('a cell past MAX_CELL_BYTES is refused with its line and field', async (t
       code: 'CSV_CELL_TOO_LARGE', line: before + 2, column: 2, detail: /larger than 20 bytes/
     })
   }
+  // Found by attacking uploads again: a header cell was not held to the limit.
+  const header = await upload(editor, id, `nom;${big}\nx;1\n`)
+  t.match(header.json(), { code: 'CSV_CELL_TOO_LARGE', line: 1, column: 2 }, 'a header cell')
   const served = (await editor.get(`/api/v1/resources/${id}/records`)).json<Rows>().data
   t.same(served, [{ nom: 'Dupont', ville: 'Sète' }], 'the previous revision serves')
 
