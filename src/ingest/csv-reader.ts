@@ -1,5 +1,7 @@
 import { AppError } from '../http/errors.js'
-import { CsvSyntaxError, CsvTokenizer, type RecordSink } from './csv-tokenizer.js'
+import {
+  CsvSyntaxError, CsvTokenizer, type QuoteKept, type RecordSink
+} from './csv-tokenizer.js'
 import type { Dialect } from './dialect.js'
 import { type ChunkDecoder, createDecoder } from './decode.js'
 import { DecodedTail, textBeforeRefused } from './decode-failure.js'
@@ -21,7 +23,8 @@ export class RecordReader {
   constructor(
     private readonly encoding: EncodingResult,
     dialect: Dialect,
-    private readonly maxRecordChars: number
+    private readonly maxRecordChars: number,
+    quoteKept?: (line: number, why: QuoteKept) => void
   ) {
     this.#decode = createDecoder(encoding)
     this.#tokenizer = new CsvTokenizer({
@@ -29,6 +32,7 @@ export class RecordReader {
       quote: dialect.quote,
       trimAroundQuotes: dialect.delimiter !== '\t',
       strictQuotes: dialect.quoteForced === true,
+      ...(quoteKept === undefined ? {} : { quoteKept }),
       maxRecordChars
     })
   }
@@ -54,12 +58,6 @@ export class RecordReader {
     } catch (error) {
       throw asProblem(error, this.maxRecordChars)
     }
-  }
-
-  // The line where a quote that never closed, in a file with no quoted field, was
-  // kept as a character (see CsvTokenizer).
-  get keptQuote(): number | undefined {
-    return this.#tokenizer.keptQuote
   }
 
   #look(text: string): void {

@@ -32,11 +32,18 @@ export interface TokenizerOptions {
   trimAroundQuotes: boolean
   maxRecordChars: number
   // A quote that never closes is refused even in a file with no quoted field (see
-  // quoted()): the uploader chose the quote.
+  // quoted()), and quotes around separators only are a quoted field: the uploader
+  // chose the quote.
   strictQuotes?: boolean
+  // Told of each line where quotes were read as characters, and why.
+  quoteKept?: (line: number, why: QuoteKept) => void
 }
 
 export type RecordSink = (record: string[], endLine: number) => void
+
+// A quote that never closed, in a file that quotes nothing; or two quotes around
+// nothing but separators (`"\t"`: ditto marks side by side, not a quoted tab).
+export type QuoteKept = 'unclosed' | 'ditto'
 
 const LF = 10
 const CR = 13
@@ -64,8 +71,8 @@ export class CsvTokenizer {
   private crAt = -1
   // How long the held text must grow before the record under way is read again.
   private rereadAt = 0
-  // The line where a quote that never closed was kept as a character.
-  keptQuote: number | undefined
+  // The record under way is read with its quotes as characters (ditto marks).
+  private literal = false
 
   constructor(private readonly options: TokenizerOptions) {
     this.delimiter = options.delimiter.charCodeAt(0)
@@ -157,12 +164,16 @@ export class CsvTokenizer {
       let p = this.options.trimAroundQuotes ? skipSpaces(text, position) : position
       let value: string
 
-      if (text.charCodeAt(p) === this.quote) {
+      if (!this.literal && text.charCodeAt(p) === this.quote) {
         const quoted = this.quoted(text, p + 1, final, field)
         if (quoted === null) return INCOMPLETE
         if (quoted === UNCLOSED) {
           this.keepQuotes()
           return this.record(text, start, final, sink)
+        }
+        if (this.options.strictQuotes !== true &&
+          onlySeparators(quoted.value, this.options.delimiter)) {
+          return this.literally(text, start, final, sink)
         }
         value = quoted.value
         newlines += quoted.newlines
@@ -248,9 +259,22 @@ export class CsvTokenizer {
     }
   }
 
+  // This record read again with its quotes as characters.
+  private literally(text: string, start: number, final: boolean, sink: RecordSink): number {
+    const line = this.line
+    this.literal = true
+    try {
+      const next = this.record(text, start, final, sink)
+      if (next !== INCOMPLETE) this.options.quoteKept?.(line, 'ditto')
+      return next
+    } finally {
+      this.literal = false
+    }
+  }
+
   // Quotes are ordinary characters from the record under way to the end.
   private keepQuotes(): void {
-    this.keptQuote = this.line
+    this.options.quoteKept?.(this.line, 'unclosed')
     this.quote = -1
     this.quoteText = null
     this.quoteAt = -1
@@ -264,7 +288,9 @@ export class CsvTokenizer {
     while (p < text.length) {
       const c = text.charCodeAt(p)
       if (c === this.delimiter || c === LF || c === CR) return p
-      if (c === this.quote) throw new CsvSyntaxError('INVALID_OPENING_QUOTE', this.line, field)
+      if (c === this.quote && !this.literal) {
+        throw new CsvSyntaxError('INVALID_OPENING_QUOTE', this.line, field)
+      }
       p++
     }
     return p
@@ -275,6 +301,15 @@ export class CsvTokenizer {
 function find(text: string, what: string | null, from: number): number {
   const at = what === null ? -1 : text.indexOf(what, from)
   return at === -1 ? text.length : at
+}
+
+// Nothing but separators and spaces between two quotes, one separator at least.
+export function onlySeparators(field: string, delimiter: string): boolean {
+  if (!field.includes(delimiter)) return false
+  for (const c of field) {
+    if (c !== delimiter && c !== ' ' && c !== '\t') return false
+  }
+  return true
 }
 
 function skipSpaces(text: string, from: number): number {

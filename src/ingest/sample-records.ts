@@ -1,3 +1,5 @@
+import { onlySeparators } from './csv-tokenizer.js'
+
 export interface SampleRecords {
   records: string[][]
   // False when the text ends inside the last record (no line break after it, or an open
@@ -54,6 +56,7 @@ export function readRecords(
     const rest = text.slice(i, end)
     const after = trims ? rest.replace(/^ +/, '') : rest
     if (quoted ? after !== '' : quote !== null && rest.includes(quote)) broken.add(record)
+    // Two stray quotes around separators (ditto marks side by side, `"\t"`).
     else if (quoted && onlySeparators(field, delimiter)) broken.add(record)
     else if (quoted && !field.includes('\n') && !field.includes('\r')) quotedRecords.add(record)
     record.push(field + rest)
@@ -78,16 +81,6 @@ export function readRecords(
     record = []
   }
   return { records, lastComplete: true, broken, quoted: quotedRecords }
-}
-
-// Two stray quotes around separators (ditto marks side by side, `"\t"`) rather than
-// a quoted field: nothing but separators and spaces between them.
-function onlySeparators(field: string, delimiter: string): boolean {
-  if (!field.includes(delimiter)) return false
-  for (const c of field) {
-    if (c !== delimiter && c !== ' ' && c !== '\t') return false
-  }
-  return true
 }
 
 function skipSpaces(text: string, from: number): number {

@@ -5,6 +5,7 @@ import type {
   ParsedColumn, ParseOutput, ParseSettings, ParseSummary, TableColumn
 } from './parse-types.js'
 import type { ColumnProfileResult } from './profile.js'
+import { quotesKept } from './quotes-kept.js'
 import { WarningLog } from './report.js'
 import {
   buildColumns, heldLine, type HeldRow, type LoadedColumn, readRow, type RowContext, rowLine,
@@ -28,6 +29,8 @@ export type {
 // text than they take bytes: two bytes a row under a thousand columns are three
 // thousand characters of nulls, and one 64 kB chunk made 98 million.
 const MAX_OUTPUT_CHARS = 1 << 20
+
+const QUOTE = 0x22
 
 export class TableParser {
   readonly #reader: RecordReader
@@ -55,6 +58,7 @@ export class TableParser {
   #create: TableColumn[] | undefined
   #copy = ''
   #rowCount = 0
+  #quoteLooked: boolean
   #headerLine = 0
   #lastLine = 0
   #previousEnd = 0
@@ -72,17 +76,14 @@ export class TableParser {
 
   constructor(private readonly settings: ParseSettings) {
     this.#reader = new RecordReader(settings.encoding, settings.dialect,
-      settings.limits.maxRecordChars)
+      settings.limits.maxRecordChars, (line, why) => this.#warnings.add(quotesKept(why, line)))
     this.#context = {
       limits: settings.limits, warnings: this.#warnings, nul: false, plain: false
     }
-    const { strayQuote } = settings.dialect
-    if (strayQuote !== undefined) {
-      this.#warn('QUOTES_KEPT', 'Fields start with quotes here, but reading quotes breaks ' +
-        'the rows (a quote that never closes is the usual cause): they are kept as ' +
-        'characters in the values. Send the file again with ?quote=" (ouverture push: ' +
-        '--quote \'"\') to have the broken field named.', strayQuote)
-    }
+    const { strayQuote, quote, quoteForced } = settings.dialect
+    // With no quote, a field that starts with one is reported once (see #record).
+    this.#quoteLooked = quote !== null || quoteForced === true || strayQuote !== undefined
+    if (strayQuote !== undefined) this.#warnings.add(quotesKept('sample', strayQuote))
   }
 
   // Throws an AppError naming the line for a file that cannot be read, and
@@ -102,11 +103,6 @@ export class TableParser {
   // done and summary() tells what it found.
   end(): ParseOutput {
     this.#reader.end(this.#collect)
-    const kept = this.#reader.keptQuote
-    if (kept !== undefined) {
-      this.#warn('QUOTES_KEPT', 'A quote opens a field here and never closes, and no field ' +
-        'of the file is quoted: it is kept as a character in the value.', kept)
-    }
     this.#holdBackLast()
     this.#ended = true
     return this.#drain()
@@ -210,6 +206,13 @@ export class TableParser {
     if (isBlankRecord(record)) {
       this.#skipped.blank += 1
       return
+    }
+
+    // Detection read no quoting in its sample (an inch mark `24"` there, say); a field
+    // that starts with a quote further down keeps it as a character, and says so.
+    if (!this.#quoteLooked && record.some((cell) => cell.charCodeAt(0) === QUOTE)) {
+      this.#quoteLooked = true
+      this.#warnings.add(quotesKept('late', line))
     }
 
     if (this.#header === null && this.#skipped.preamble < dialect.preamble) {

@@ -108,15 +108,17 @@ t.test('a quote that never closes, in a file with no quoted field, is a characte
     const text = 'a;b\n1;2\n;"\n'
     const expected: Record[] = [[['a', 'b'], 1], [['1', '2'], 2], [['', '"'], 3]]
     for (const chunks of [[text], [...text]]) {
+      const kept: Array<[number, string]> = []
       const tokenizer = new CsvTokenizer({
-        delimiter: ';', quote: '"', trimAroundQuotes: true, maxRecordChars: 100
+        delimiter: ';', quote: '"', trimAroundQuotes: true, maxRecordChars: 100,
+        quoteKept: (line, why) => kept.push([line, why])
       })
       const out: Record[] = []
       const sink = (record: string[], line: number) => out.push([record, line])
       for (const chunk of chunks) tokenizer.push(chunk, sink)
       tokenizer.end(sink)
       t.same(out, expected, `in ${chunks.length} chunks`)
-      t.equal(tokenizer.keptQuote, 3, 'the line where it was kept')
+      t.same(kept, [[3, 'unclosed']], 'the line where it was kept')
     }
 
     // Lines the open quote swallowed are records again.
@@ -131,6 +133,34 @@ t.test('a quote that never closes, in a file with no quoted field, is a characte
       strict.end(() => undefined)
     }, { code: 'QUOTE_NOT_CLOSED', line: 3, field: 2 })
   })
+
+// Found by attacking uploads again: past what detection reads, two ditto marks side by
+// side (`"\t"`) were read as a quoted tab, and the row's values moved a column left.
+t.test('quotes around separators only are characters, record by record', async (t) => {
+  const text = 'a\tb\tc\n"\t"\tx\n"1"\t2\t3\n'
+  for (const chunks of [[text], [...text]]) {
+    const kept: Array<[number, string]> = []
+    const tokenizer = new CsvTokenizer({
+      delimiter: '\t', quote: '"', trimAroundQuotes: false, maxRecordChars: 100,
+      quoteKept: (line, why) => kept.push([line, why])
+    })
+    const out: Record[] = []
+    const sink = (record: string[], line: number) => out.push([record, line])
+    for (const chunk of chunks) tokenizer.push(chunk, sink)
+    tokenizer.end(sink)
+    t.same(out, [[['a', 'b', 'c'], 1], [['"', '"', 'x'], 2], [['1', '2', '3'], 3]],
+      `the next record reads its quotes: in ${chunks.length} chunks`)
+    t.same(kept, [[2, 'ditto']])
+  }
+  const strict = new CsvTokenizer({
+    delimiter: '\t', quote: '"', trimAroundQuotes: false, maxRecordChars: 100,
+    strictQuotes: true
+  })
+  const out: string[][] = []
+  strict.push(text, (record) => out.push(record))
+  strict.end((record) => out.push(record))
+  t.same(out[1], ['\t', 'x'], 'a forced quote reads them as a quoted field')
+})
 
 t.test('a record longer than the limit is refused, even while it is still arriving', async (t) => {
   const tokenizer = new CsvTokenizer({

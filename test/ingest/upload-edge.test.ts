@@ -109,6 +109,28 @@ t.test('uploads at the edges', async (t) => {
       }
     })
 
+  // Found by attacking uploads again: past what detection reads, these changed values.
+  t.test('stray quotes past the detection sample keep the values and are reported',
+    async (t) => {
+      const rows = (n: number) => Array.from({ length: n }, (_, i) => `N${i}\tP${i}\tV${i}\tB${i}`)
+      const ditto = ['nom\tprenom\tville\tcode', ...rows(1500), 'Dupont\t"\t"\tB1500',
+        ...rows(3000)].join('\n') + '\n'
+      const id = await fresh()
+      const res = await upload(editor, id, ditto)
+      t.equal(res.status, 201, res.body)
+      t.match(res.json<Revision>().report.warnings, [{ code: 'QUOTES_KEPT', line: 1502 }])
+      const dupont = await editor.get(`/api/v1/resources/${id}/records?where[nom]=Dupont`)
+      t.same(dupont.json<Rows>().data,
+        [{ nom: 'Dupont', prenom: '"', ville: '"', code: 'B1500' }], 'ditto marks stay')
+
+      // An inch mark in the sample: no quoting; a quoted value far below says so.
+      const inch = ['produit;taille;n', 'ecran;24";1',
+        ...Array.from({ length: 5000 }, (_, i) => `P${i};T${i};${i}`), 'tv;"Salon";2']
+      const late = await upload(editor, await fresh(), inch.join('\n') + '\n')
+      t.equal(late.status, 201, late.body)
+      t.match(late.json<Revision>().report.warnings, [{ code: 'QUOTES_KEPT', line: 5003 }])
+    })
+
   t.test('short rows are padded with nulls and reported, early or late in the file',
     async (t) => {
       const id = await fresh()
