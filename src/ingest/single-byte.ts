@@ -47,10 +47,7 @@ const isSeparator = (cls: number): boolean => cls === SPACE || cls === PUNCT || 
 
 function lowerScore(previous: number, next: number): number {
   if (next === UPPER) return 0
-  if (next === LOWER) return 2
-  // The end of a word ("café", "voilà") counts less: symbols end words too, as
-  // windows-1252's "…" does (0x85, CP850's "à"): `etc…` is no evidence for CP850.
-  if (previous === LOWER) return 1
+  if (previous === LOWER || next === LOWER) return 2
   // "à", "où" stand alone; "Hé" ends an odd word but is not impossible.
   if (isSeparator(previous) && isSeparator(next)) return 1
   if (previous === UPPER) return 1
