@@ -56,8 +56,6 @@ interface Candidate {
   read: number
   // Records from the header on with a field quoted on one line (see readRecords).
   quoted: number
-  // Records from the header on that the loader would refuse read this way.
-  refused: number
 }
 
 // A line of only spaces (or only empty fields) says nothing about the dialect, and the
@@ -91,7 +89,7 @@ function candidate(
   // A record the tokenizer would refuse with this quote counts as read no way. So does
   // a quote left open at the end of the file, in a file that quotes no field: the loader
   // keeps it as a character (csv-tokenizer.ts), as reading without quotes does.
-  const stray = complete && read.unclosed !== undefined && quoted === 0
+  const stray = complete && read.unclosed !== undefined && read.closedQuotes === 0
   const counts = records.map((record) =>
     read.broken.has(record) || (stray && record === read.unclosed) ? -1 : record.length - 1)
   let { value, frequency } = mode(counts)
@@ -109,7 +107,7 @@ function candidate(
   const consistency = records.length === 0 ? 0 : frequency / records.length
   return {
     delimiter, quote, records, preamble, count, frequency, consistency, blank,
-    read: kept.length, quoted, refused: counts.filter((c) => c < 0).length
+    read: kept.length, quoted
   }
 }
 
@@ -128,7 +126,6 @@ function better(a: Candidate, b: Candidate | undefined): boolean {
   if (a.frequency + a.blank !== b.frequency + b.blank) {
     return a.frequency + a.blank > b.frequency + b.blank
   }
-  if (a.refused !== b.refused) return a.refused < b.refused
   return a.delimiter !== b.delimiter && typedColumns(a.records) > typedColumns(b.records)
 }
 

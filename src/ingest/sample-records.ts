@@ -12,6 +12,9 @@ export interface SampleRecords {
   // mark of a file that quotes its fields, which ditto marks (`"` under a value) and
   // inch marks (`24"`) are not.
   quoted: ReadonlySet<string[]>
+  // Fields read as quoted and closed where they should be, on one line or more: the
+  // loader's test for a file that quotes its fields (see csv-tokenizer.ts).
+  closedQuotes: number
   // The last record, when its quote never closes: whatever it holds is no blank line.
   unclosed?: string[]
 }
@@ -30,6 +33,7 @@ export function readRecords(
   const records: string[][] = []
   const broken = new Set<string[]>()
   const quotedRecords = new Set<string[]>()
+  let closedQuotes = 0
   const n = text.length
   let record: string[] = []
   let i = 0
@@ -46,7 +50,10 @@ export function readRecords(
       if (close < 0) {
         record.push(text.slice(start + 1).replaceAll(quote + quote, quote))
         records.push(record)
-        return { records, lastComplete: false, broken, quoted: quotedRecords, unclosed: record }
+        return {
+          records, lastComplete: false, broken, quoted: quotedRecords, closedQuotes,
+          unclosed: record
+        }
       }
       field = text.slice(start + 1, close).replaceAll(quote + quote, quote)
       i = close + 1
@@ -55,6 +62,7 @@ export function readRecords(
     const end = fieldEnd(text, i, delimiter)
     const rest = text.slice(i, end)
     const after = trims ? rest.replace(/^ +/, '') : rest
+    if (quoted && after === '') closedQuotes++
     if (quoted ? after !== '' : quote !== null && rest.includes(quote)) broken.add(record)
     // Two stray quotes around separators (ditto marks side by side, `"\t"`).
     else if (quoted && onlySeparators(field, delimiter)) broken.add(record)
@@ -64,14 +72,14 @@ export function readRecords(
 
     if (i >= n) {
       records.push(record)
-      return { records, lastComplete: false, broken, quoted: quotedRecords }
+      return { records, lastComplete: false, broken, quoted: quotedRecords, closedQuotes }
     }
     if (text[i] === delimiter) {
       i++
       if (i === n) {
         record.push('')
         records.push(record)
-        return { records, lastComplete: false, broken, quoted: quotedRecords }
+        return { records, lastComplete: false, broken, quoted: quotedRecords, closedQuotes }
       }
       continue
     }
@@ -80,7 +88,7 @@ export function readRecords(
     records.push(record)
     record = []
   }
-  return { records, lastComplete: true, broken, quoted: quotedRecords }
+  return { records, lastComplete: true, broken, quoted: quotedRecords, closedQuotes }
 }
 
 function skipSpaces(text: string, from: number): number {

@@ -272,9 +272,7 @@ t.test('ditto marks, lone quotes and unclosed quotes stay characters', async (t)
     // Found by fuzzing again: these read as quoted, and lost or refused a row.
     ['ditto marks side by side', ['nom\ttel\tobs', 'Dupont\t04\tRAS', '"\t"\t', 'Roux\t05\t'],
       '\t'],
-    ['a last line of `;"`', ['commune;population', 'Sète;43620', 'Lunel;26420', ';"'], ';'],
-    ['the same under three columns', ['nom;ville;cp', 'Roux;Sète;34200', 'Petit;Agde;34300',
-      ';"'], ';']
+    ['a last line of `;"`', ['commune;population', 'Sète;43620', 'Lunel;26420', ';"'], ';']
   ]
   for (const [what, rows, delimiter] of cases) {
     t.match(sniffDialect(lines(...rows), { complete: true }), { delimiter, quote: null }, what)
@@ -284,6 +282,13 @@ t.test('ditto marks, lone quotes and unclosed quotes stay characters', async (t)
 // Found by attacking uploads: one broken field made a quoted file read without quotes, and
 // every value kept its quotes. Read with quotes, it is refused, naming the field.
 t.test('quotes on most lines are real, even when one field breaks them', async (t) => {
+  // Found by fuzzing loads: preferring the reading that breaks fewer records read these
+  // without quotes, and split the quoted values (under three columns, a last line of
+  // `;"` is read with quotes; the loader keeps that one as a character).
+  t.match(sniffDialect(lines('nom,commentaire', '"Dupont, Jean",', 'Martin,Écran 24"'),
+    { complete: true }), { delimiter: ',', quote: '"' }, 'a quoted comma, an inch mark')
+  t.match(sniffDialect(lines('nom|commentaire', 'Dupont|"Ligne 1', 'Ligne 2"', 'Martin|"A revoir'),
+    { complete: true }), { delimiter: '|', quote: '"' }, 'a line break, an unclosed quote')
   t.match(sniffDialect(lines('"code";"nom";"montant"', '"01004";"Dupont";"12,50"',
     '"34172";"Le "Grand" Café";"7,00"'), { complete: true }), { delimiter: ';', quote: '"' })
   t.match(sniffDialect(lines('"nom";"montant"', '"Alpha";12', '"Gamma;14', '"Delta";15',
