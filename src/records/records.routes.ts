@@ -98,16 +98,18 @@ async function queryRecords(
   const order = parseOrder(query.order, columns)
   const limit = pageSize(query.limit, config)
 
-  // The cursor is bound to the revision and order it was taken under. Taken under
-  // the same order before the resource was loaded again, it is told apart, so that a
-  // client paging through the rows knows to start again.
-  const sameOrder = `:${query.order ?? ''}`
-  const tag = `${resource.current_revision_id}${sameOrder}`
-  const stale = (given: string) => given.indexOf(':') > 0 &&
-    given.slice(given.indexOf(':')) === sameOrder
-    ? 'The rows changed since this cursor was given (the resource was loaded again): ' +
-      'start again from the first page.'
-    : undefined
+  // The cursor is bound to the resource, revision and order it was taken under.
+  // Taken from this resource under the same order before it was loaded again, it is
+  // told apart, so that a client paging through the rows knows to start again.
+  const orderText = query.order ?? ''
+  const tag = `${resource.id}/${resource.current_revision_id}:${orderText}`
+  const stale = (given: string) => {
+    const [at, ...rest] = given.split(':')
+    return at?.startsWith(`${resource.id}/`) === true && rest.join(':') === orderText
+      ? 'The rows changed since this cursor was given (the resource was loaded again): ' +
+        'start again from the first page.'
+      : undefined
+  }
   const after = query.cursor === undefined
     ? undefined
     : cursorPosition(decodeCursor(tag, query.cursor, stale), order)

@@ -89,6 +89,13 @@ t.test('rows paging', async (t) => {
       const other = await editor.get(`${url}?order=-n&limit=1&cursor=${page.next_cursor ?? ''}`)
       t.match(other.json(), { code: 'CURSOR_INVALID', detail: /another listing or order/ },
         'under another order, it is still another listing')
+      // Found by attacking the API again: another resource's cursor was told the same.
+      const twin = await createResource(editor, await createDataset(editor))
+      t.equal((await upload(editor, twin, 'n\n1\n2\n3\n')).status, 201)
+      const elsewhere = await editor.get(
+        `/api/v1/resources/${twin}/records?order=n&limit=1&cursor=${page.next_cursor ?? ''}`)
+      t.match(elsewhere.json(), { code: 'CURSOR_INVALID', detail: /another listing or order/ },
+        'from another resource, too')
     })
 
   // Found by attacking the API: each was a 500, or a cursor the service refused
