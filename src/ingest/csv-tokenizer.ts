@@ -9,6 +9,8 @@
 // line with no quote and no lone CR, most lines of most files, is split at
 // once by the native split().
 
+import { countLines, find, onlySeparators, skipSpaces } from './csv-text.js'
+
 export type CsvSyntaxCode =
   | 'QUOTE_NOT_CLOSED' | 'INVALID_CLOSING_QUOTE' | 'INVALID_OPENING_QUOTE' | 'RECORD_TOO_LARGE'
 
@@ -173,6 +175,8 @@ export class CsvTokenizer {
         }
         if (this.options.strictQuotes !== true &&
           onlySeparators(quoted.value, this.options.delimiter)) {
+          // Not a quoted field after all: no evidence that the file quotes its fields.
+          this.quotedFields--
           return this.literally(text, start, final, sink)
         }
         value = quoted.value
@@ -295,36 +299,4 @@ export class CsvTokenizer {
     }
     return p
   }
-}
-
-// Where `what` is next found from `from`; the text's length when nowhere.
-function find(text: string, what: string | null, from: number): number {
-  const at = what === null ? -1 : text.indexOf(what, from)
-  return at === -1 ? text.length : at
-}
-
-// Nothing but separators and spaces between two quotes, one separator at least.
-export function onlySeparators(field: string, delimiter: string): boolean {
-  if (!field.includes(delimiter)) return false
-  for (const c of field) {
-    if (c !== delimiter && c !== ' ' && c !== '\t') return false
-  }
-  return true
-}
-
-function skipSpaces(text: string, from: number): number {
-  let p = from
-  while (text.charCodeAt(p) === SPACE) p++
-  return p
-}
-
-// Line ends between `from` and `to`: CRLF, LF and a lone CR count one each.
-function countLines(text: string, from: number, to: number): number {
-  let lines = 0
-  for (let p = from; p < to; p++) {
-    const c = text.charCodeAt(p)
-    if (c === LF) lines++
-    else if (c === CR && text.charCodeAt(p + 1) !== LF) lines++
-  }
-  return lines
 }

@@ -1,4 +1,4 @@
-import { onlySeparators } from './csv-tokenizer.js'
+import { onlySeparators } from './csv-text.js'
 
 export interface SampleRecords {
   records: string[][]

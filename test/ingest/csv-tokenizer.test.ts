@@ -152,6 +152,10 @@ t.test('quotes around separators only are characters, record by record', async (
       `the next record reads its quotes: in ${chunks.length} chunks`)
     t.same(kept, [[2, 'ditto']])
   }
+  // The pair is no quoting: a quote left open at the end is still a stray one.
+  t.same(tokenize(['a;b\n";";x\n;"\n'], ';'),
+    [[['a', 'b'], 1], [['"', '"', 'x'], 2], [['', '"'], 3]])
+
   const strict = new CsvTokenizer({
     delimiter: '\t', quote: '"', trimAroundQuotes: false, maxRecordChars: 100,
     strictQuotes: true
