@@ -62,8 +62,12 @@ export default async function revisionRoutes(app: FastifyInstance, opts: { db: D
     const actor = requireActor(request.actor)
     const { row, resource } = await loadOwnRevision(db, actor, request.params.id)
     if (!(await restoreRevision(db, resource.id, row.id))) {
+      // A superseded revision's rows and file are gone: only its report is left.
+      const again = row.status === 'superseded'
+        ? ' Its rows are no longer kept: upload the file again.'
+        : ''
       throw new AppError('STATE_CONFLICT', `This revision is ${row.status}; only a ready ` +
-        'revision can be served again.')
+        `revision can be served again.${again}`)
     }
     await recordAudit(db, actor, 'resource.restore', 'resource', resource.id, { revision: row.id })
     return toRevisionView(row, row.id)

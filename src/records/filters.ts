@@ -96,7 +96,11 @@ function inValue(column: StoredColumn, op: Operator, value: string): string {
 
 export function parseOrder(order: string | undefined, columns: StoredColumn[]): OrderKey[] {
   if (order === undefined || order.trim() === '') return []
-  const keys = order.split(',').map((part) => {
+  const parts = order.split(',')
+  if (parts.length > MAX_ORDER_KEYS) {
+    throw new AppError('ORDER_INVALID', `Order by ${MAX_ORDER_KEYS} columns at most.`)
+  }
+  return parts.map((part) => {
     const descending = part.startsWith('-')
     const name = descending ? part.slice(1) : part
     const column = columns.find((c) => c.name === name)
@@ -105,10 +109,6 @@ export function parseOrder(order: string | undefined, columns: StoredColumn[]): 
     }
     return { column, descending }
   })
-  if (keys.length > MAX_ORDER_KEYS) {
-    throw new AppError('ORDER_INVALID', `Order by ${MAX_ORDER_KEYS} columns at most.`)
-  }
-  return keys
 }
 
 const INTEGER = /^-?\d{1,19}$/

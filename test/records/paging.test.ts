@@ -57,6 +57,14 @@ t.test('rows paging', async (t) => {
     t.equal(filtered.length, 30)
   })
 
+  // Found by a new user's run through the README: past five columns, the first unknown
+  // name was blamed.
+  t.test('an order on more than five columns says so first', async (t) => {
+    const res = await editor.get(`${base}?order=a,b,c,d,e,f`)
+    t.equal(res.status, 400)
+    t.match(res.json(), { code: 'ORDER_INVALID', detail: 'Order by 5 columns at most.' })
+  })
+
   t.test('forged cursors are refused with 400, never a 500', async (t) => {
     const first = (await editor.get(`${base}?order=id&limit=1`)).json<Page>()
     const [tag] = JSON.parse(Buffer.from(first.next_cursor ?? '', 'base64url').toString()) as [
