@@ -9,7 +9,7 @@
 // line with no quote and no lone CR, most lines of most files, is split at
 // once by the native split().
 
-import { countLines, find, onlySeparators, skipSpaces } from './csv-text.js'
+import { countLines, find, locate, onlySeparators, skipSpaces } from './csv-text.js'
 
 export type CsvSyntaxCode =
   | 'QUOTE_NOT_CLOSED' | 'INVALID_CLOSING_QUOTE' | 'INVALID_OPENING_QUOTE' | 'RECORD_TOO_LARGE'
@@ -49,7 +49,6 @@ export type QuoteKept = 'unclosed' | 'ditto'
 
 const LF = 10
 const CR = 13
-const SPACE = 32
 const INCOMPLETE = -1
 // A quoted field that reaches the end of the input unclosed (see quoted()).
 const UNCLOSED = 'unclosed'
@@ -96,32 +95,9 @@ export class CsvTokenizer {
   // where a problem found before tokenizing, such as a byte the decoder refused, lies.
   // A quote opens a quoted field only where a field starts, as when reading records.
   where(text: string): { line: number; field: number } {
-    const all = this.pending + text
-    let line = this.line
-    let field = 1
-    let quoted = false
-    let fieldStart = true
-    for (let p = 0; p < all.length; p++) {
-      const c = all.charCodeAt(p)
-      if (c === LF || (c === CR && all.charCodeAt(p + 1) !== LF)) line++
-      if (quoted) {
-        if (c !== this.quote) continue
-        if (all.charCodeAt(p + 1) === this.quote) p++
-        else quoted = false
-      } else if (c === this.delimiter) {
-        field++
-        fieldStart = true
-      } else if (c === LF || c === CR) {
-        if (c === LF || all.charCodeAt(p + 1) !== LF) field = 1
-        fieldStart = true
-      } else if (c === this.quote && fieldStart) {
-        quoted = true
-        fieldStart = false
-      } else if (c !== SPACE || !this.options.trimAroundQuotes) {
-        fieldStart = false
-      }
-    }
-    return { line, field }
+    return locate(this.pending + text, this.line, {
+      delimiter: this.delimiter, quote: this.quote, trims: this.options.trimAroundQuotes
+    })
   }
 
   private consume(text: string, final: boolean, sink: RecordSink): void {
