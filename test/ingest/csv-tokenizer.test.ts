@@ -100,6 +100,20 @@ t.test('broken quoting is an error naming the record and the field', async (t) =
   t.type(CsvSyntaxError, 'function')
 })
 
+// Records, and the lines where quotes were kept as characters, and why.
+function tokenizeKeeping(chunks: string[], delimiter: string) {
+  const kept: Array<[number, string]> = []
+  const tokenizer = new CsvTokenizer({
+    delimiter, quote: '"', trimAroundQuotes: delimiter !== '\t', maxRecordChars: 100,
+    quoteKept: (line, why) => kept.push([line, why])
+  })
+  const out: Record[] = []
+  const sink = (record: string[], line: number) => out.push([record, line])
+  for (const chunk of chunks) tokenizer.push(chunk, sink)
+  tokenizer.end(sink)
+  return { out, kept }
+}
+
 // Found by fuzzing detection: a last line of `;"` below a table without quotes made the
 // whole upload fail. A quote is real in a file that quotes fields; in one that never
 // does, one that never closes is a stray character.
@@ -108,15 +122,7 @@ t.test('a quote that never closes, in a file with no quoted field, is a characte
     const text = 'a;b\n1;2\n;"\n'
     const expected: Record[] = [[['a', 'b'], 1], [['1', '2'], 2], [['', '"'], 3]]
     for (const chunks of [[text], [...text]]) {
-      const kept: Array<[number, string]> = []
-      const tokenizer = new CsvTokenizer({
-        delimiter: ';', quote: '"', trimAroundQuotes: true, maxRecordChars: 100,
-        quoteKept: (line, why) => kept.push([line, why])
-      })
-      const out: Record[] = []
-      const sink = (record: string[], line: number) => out.push([record, line])
-      for (const chunk of chunks) tokenizer.push(chunk, sink)
-      tokenizer.end(sink)
+      const { out, kept } = tokenizeKeeping(chunks, ';')
       t.same(out, expected, `in ${chunks.length} chunks`)
       t.same(kept, [[3, 'unclosed']], 'the line where it was kept')
     }
@@ -139,15 +145,7 @@ t.test('a quote that never closes, in a file with no quoted field, is a characte
 t.test('quotes around separators only are characters, record by record', async (t) => {
   const text = 'a\tb\tc\n"\t"\tx\n"1"\t2\t3\n'
   for (const chunks of [[text], [...text]]) {
-    const kept: Array<[number, string]> = []
-    const tokenizer = new CsvTokenizer({
-      delimiter: '\t', quote: '"', trimAroundQuotes: false, maxRecordChars: 100,
-      quoteKept: (line, why) => kept.push([line, why])
-    })
-    const out: Record[] = []
-    const sink = (record: string[], line: number) => out.push([record, line])
-    for (const chunk of chunks) tokenizer.push(chunk, sink)
-    tokenizer.end(sink)
+    const { out, kept } = tokenizeKeeping(chunks, '\t')
     t.same(out, [[['a', 'b', 'c'], 1], [['"', '"', 'x'], 2], [['1', '2', '3'], 3]],
       `the next record reads its quotes: in ${chunks.length} chunks`)
     t.same(kept, [[2, 'ditto']])
